@@ -64,7 +64,9 @@ public sealed partial class S3ResultStore
         }
     }
 
-    private static async Task<MemoryStream> ReadHeadAsync(LimitedHashingStream source, CancellationToken cancellationToken)
+    private static async Task<MemoryStream> ReadHeadAsync(
+        LimitedHashingStream source,
+        CancellationToken cancellationToken)
     {
         var head = new MemoryStream();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
@@ -111,7 +113,9 @@ public sealed partial class S3ResultStore
             return;
         }
 
-        await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(_bucket).WithObject(key), CancellationToken.None);
+        await _client.RemoveObjectAsync(
+            new RemoveObjectArgs().WithBucket(_bucket).WithObject(key),
+            CancellationToken.None);
         throw new IOException(
             $"The result of task {taskId} is longer than the Minio client can upload without knowing its length "
             + $"({source.BytesRead} bytes were read); lower the task type's MaxResultBytes.");

@@ -24,17 +24,26 @@ public sealed partial class S3ResultStore : IResultStore, IResultStoreInitialize
     private Task? _ready;
 
     public S3ResultStore(S3ResultStoreOptions options, ILogger<S3ResultStore> logger)
+        : this(
+            options,
+            logger,
+            new SocketsHttpHandler
+            {
+                ConnectTimeout = ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+    {
+    }
+
+    /// <summary>Lets tests watch the requests the store sends.</summary>
+    internal S3ResultStore(S3ResultStoreOptions options, ILogger<S3ResultStore> logger, HttpMessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger;
         _bucket = options.Bucket ?? throw new ArgumentException("The bucket is required.", nameof(options));
         EndpointUrl = $"{(options.UseTls ? "https" : "http")}://{options.Endpoint}";
-        _httpClient = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = ConnectTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        });
+        _httpClient = new HttpClient(handler);
         _client = new MinioClient()
             .WithEndpoint(options.Endpoint)
             .WithCredentials(options.AccessKey, options.SecretKey)

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using TaskQueue.Grains.Results;
 using TaskQueue.Silo.Results;
 using Xunit;
@@ -110,7 +109,7 @@ public sealed class LocalFolderResultStoreTests : ResultStoreContract
         var folder = Path.Combine(_folder, "deeper", "still");
         var store = new LocalFolderResultStore(
             new LocalFolderResultStoreOptions { Path = folder },
-            NullLogger<LocalFolderResultStore>.Instance,
+            new TestOutputLogger<LocalFolderResultStore>(),
             TimeProvider.System);
 
         await store.InitializeAsync(Token);
@@ -137,7 +136,7 @@ public sealed class LocalFolderResultStoreTests : ResultStoreContract
     {
         var store = new LocalFolderResultStore(
             new LocalFolderResultStoreOptions { Path = _folder },
-            NullLogger<LocalFolderResultStore>.Instance,
+            new TestOutputLogger<LocalFolderResultStore>(),
             TimeProvider.System);
         await store.InitializeAsync(cancellationToken);
         return store;

@@ -60,7 +60,12 @@ public abstract class ResultStoreContract : IAsyncLifetime
         await Store.PutAsync(taskId, new MemoryStream(Bytes(50_000, seed: 2)), SbomMediaType, Mebibyte, Token);
         var second = Bytes(1_234, seed: 3);
 
-        var stored = await Store.PutAsync(taskId, new MemoryStream(second), "text/plain; charset=utf-8", Mebibyte, Token);
+        var stored = await Store.PutAsync(
+            taskId,
+            new MemoryStream(second),
+            "text/plain; charset=utf-8",
+            Mebibyte,
+            Token);
 
         Assert.Equal(Sha256(second), stored.Sha256);
         await AssertStoredAsync(taskId, second, "text/plain; charset=utf-8");
@@ -184,8 +189,12 @@ public abstract class ResultStoreContract : IAsyncLifetime
             .Select(i => (TaskId: Guid.NewGuid(), Content: Bytes(20_000 + (i * 9_973), seed: 100 + i)))
             .ToList();
 
-        var stored = await Task.WhenAll(contents.Select(c =>
-            Store.PutAsync(c.TaskId, new UnknownLengthStream(c.Content, c.Content.Length), "text/plain", Mebibyte, Token)));
+        var stored = await Task.WhenAll(contents.Select(c => Store.PutAsync(
+            c.TaskId,
+            new UnknownLengthStream(c.Content, seed: c.Content.Length),
+            "text/plain",
+            Mebibyte,
+            Token)));
 
         Assert.Equal(contents.Select(c => Sha256(c.Content)), stored.Select(s => s.Sha256));
         foreach (var (taskId, content) in contents)

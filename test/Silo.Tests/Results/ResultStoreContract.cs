@@ -112,15 +112,33 @@ public abstract class ResultStoreContract : IAsyncLifetime
         await AssertStoredAsync(taskId, [], "application/json");
     }
 
-    [Fact]
-    public async Task Put_ExactlyAtLimit_IsStored()
+    [Theory]
+    [InlineData(4_096)]
+    [InlineData(6 * Mebibyte)]
+    public async Task Put_ExactlyAtLimit_IsStored(int limit)
     {
         var taskId = Guid.NewGuid();
-        var content = Bytes(4_096, seed: 5);
+        var content = Bytes(limit, seed: 5);
 
-        var stored = await Store.PutAsync(taskId, new UnknownLengthStream(content), SbomMediaType, 4_096, Token);
+        var stored = await Store.PutAsync(taskId, new UnknownLengthStream(content), SbomMediaType, limit, Token);
 
-        Assert.Equal(4_096, stored.SizeBytes);
+        Assert.Equal(limit, stored.SizeBytes);
+        await AssertStoredAsync(taskId, content, SbomMediaType);
+    }
+
+    // 5 MiB is where the S3 store switches from one PUT to a multipart upload.
+    [Theory]
+    [InlineData((5 * Mebibyte) - 1)]
+    [InlineData(5 * Mebibyte)]
+    [InlineData((5 * Mebibyte) + 1)]
+    public async Task Put_AroundFiveMebibytes_IsStoredWhole(int length)
+    {
+        var taskId = Guid.NewGuid();
+        var content = Bytes(length, seed: 15);
+
+        var stored = await Store.PutAsync(taskId, new UnknownLengthStream(content), SbomMediaType, length, Token);
+
+        Assert.Equal(Sha256(content), stored.Sha256);
         await AssertStoredAsync(taskId, content, SbomMediaType);
     }
 

@@ -59,6 +59,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <summary>How many batches have committed; lets tests see how writes were grouped.</summary>
     internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
+    /// <summary>How many writes wait for a batch, not counting the one being committed.</summary>
+    internal int QueuedWrites => _queue.Reader.Count;
+
     /// <summary>Queues a write and completes when it is durable, or fails with its conflict or error.</summary>
     public async Task<T> WriteAsync<T>(Func<WriteBatchContext, T> apply, CancellationToken cancellationToken)
     {

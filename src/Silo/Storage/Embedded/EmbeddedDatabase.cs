@@ -55,8 +55,12 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable, IDisposable
         return _opening.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Commits every queued write, closes the connections and releases the file.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits every queued write, closes the connections and releases the file. It takes no cancellation token
+    /// on purpose: every queued write has a caller waiting for its answer, and committing it is the only answer
+    /// that loses nothing; cutting the stop short would also leave the file open and locked.
+    /// </summary>
+    public async Task StopAsync()
     {
         Task? opening;
         lock (_gate)
@@ -77,7 +81,7 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable, IDisposable
 
         try
         {
-            await opening.WaitAsync(cancellationToken);
+            await opening;
         }
         catch (Exception) when (opening.IsFaulted)
         {
@@ -85,8 +89,6 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable, IDisposable
             return;
         }
 
-        // The token does not cut the flush short: every queued write has a caller waiting for its answer, and
-        // committing it is the only answer that loses nothing.
         await _writer!.DisposeAsync();
 
         // Pooled readers keep the file open; a reopened store (or another process after us) must find it closed.
@@ -123,11 +125,11 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable, IDisposable
         return _writer!.WriteAsync(apply, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
+    public async ValueTask DisposeAsync() => await StopAsync();
 
     // The container disposes synchronously when it is not disposed asynchronously. Blocking is safe here: the
     // writer runs on its own thread and needs nothing from this one.
-    public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+    public void Dispose() => StopAsync().GetAwaiter().GetResult();
 
     private void Open()
     {

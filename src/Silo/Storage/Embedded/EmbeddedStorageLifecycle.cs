@@ -19,5 +19,5 @@ internal sealed class EmbeddedStorageLifecycle(EmbeddedDatabase database) : ILif
             nameof(EmbeddedStorageLifecycle),
             ServiceLifecycleStage.RuntimeStorageServices,
             database.StartAsync,
-            database.StopAsync);
+            _ => database.StopAsync());
 }

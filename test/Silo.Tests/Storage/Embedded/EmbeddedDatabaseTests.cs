@@ -188,7 +188,7 @@ public sealed class EmbeddedDatabaseTests : IDisposable
         var records = Enumerable.Range(0, 500).Select(i => TaskRecords.New(user, TaskRecords.BaseTime)).ToList();
         var writes = records.Select(r => store.WriteAsync(r, null, Cancellation)).ToList();
 
-        await database.StopAsync(Cancellation);
+        await database.StopAsync().WaitAsync(Cancellation);
         var etags = await Task.WhenAll(writes).WaitAsync(Cancellation);
 
         await using var reopened = await _file.OpenAsync(Cancellation);
@@ -204,7 +204,7 @@ public sealed class EmbeddedDatabaseTests : IDisposable
     {
         var database = await _file.OpenAsync(Cancellation);
         var store = new EmbeddedTaskStore(database);
-        await database.StopAsync(Cancellation);
+        await database.StopAsync().WaitAsync(Cancellation);
 
         await Assert.ThrowsAsync<ObjectDisposedException>(
             () => store.WriteAsync(TaskRecords.New("user", TaskRecords.BaseTime), null, Cancellation));
@@ -235,6 +235,23 @@ public sealed class EmbeddedDatabaseTests : IDisposable
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
         Assert.Equal((long)EmbeddedSchema.CurrentVersion, await ScalarAsync(connection, "PRAGMA user_version"));
         Assert.Equal((long)EmbeddedSchema.ApplicationId, await ScalarAsync(connection, "PRAGMA application_id"));
+    }
+
+    [Fact]
+    public async Task Writer_Connection_FlushesEveryCommitAndWaitsForLocks()
+    {
+        await using var database = await _file.OpenAsync(
+            Cancellation, options => options.BusyTimeout = TimeSpan.FromSeconds(7));
+
+        var (synchronous, busyTimeout) = await database.WriteAsync(
+            context => (
+                context.Command("PRAGMA synchronous").ExecuteScalar(),
+                context.Command("PRAGMA busy_timeout").ExecuteScalar()),
+            Cancellation);
+
+        // 2 is FULL: each commit waits for the write-ahead log to reach the disk.
+        Assert.Equal(2L, synchronous);
+        Assert.Equal(7000L, busyTimeout);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public abstract class TaskStoreContract : IAsyncLifetime
     /// <summary>Bounds every await of a test.</summary>
     protected CancellationToken Cancellation => _timeout.Token;
 
-    protected ITaskStore Store => _store ?? throw new InvalidOperationException("The store is made in InitializeAsync.");
+    protected ITaskStore Store =>
+        _store ?? throw new InvalidOperationException("The store is made in InitializeAsync.");
 
     public async ValueTask InitializeAsync() => _store = await CreateStoreAsync(Cancellation);
 

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace TaskQueue.Silo.Tests.Storage.Embedded;
 
-/// <summary>What only the embedded backend has: a file that outlives the process, its lock, schema and writer.</summary>
+/// <summary>What only the embedded backend has: a file that outlives the process, its lock, schema, writer.</summary>
 public sealed class EmbeddedDatabaseTests : IDisposable
 {
     private const string PathVariable = "TaskQueue__Storage__Embedded__DatabasePath";
@@ -290,8 +290,8 @@ public sealed class EmbeddedDatabaseTests : IDisposable
     [Fact]
     public async Task Start_FileThatIsNotADatabase_FailsWithClearMessage()
     {
-        await File.WriteAllTextAsync(
-            _file.DatabasePath, "name,status\nthis is a CSV file, not a database\n" + new string('x', 4096), Cancellation);
+        var csv = "name,status\nthis is a CSV file, not a database\n" + new string('x', 4096);
+        await File.WriteAllTextAsync(_file.DatabasePath, csv, Cancellation);
         await using var database = _file.Create();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => database.StartAsync(Cancellation));

@@ -10,6 +10,7 @@ namespace TaskQueue.Silo.Storage.Embedded;
 /// <remarks>
 /// On Linux and macOS .NET takes an advisory <c>flock</c> for <see cref="FileShare.None"/>, on Windows a sharing
 /// lock; either way the operating system drops it when the process dies, so a crash never leaves a stale lock.
+/// Setting <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns .NET's locking, and so this guard, off.
 /// SQLite's own <c>locking_mode=EXCLUSIVE</c> is not used because it would also shut out this store's reading
 /// connections. The file is left in place on release: deleting it would race with a process that is opening it.
 /// </remarks>

@@ -173,21 +173,29 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable, IDisposable
     {
         // The writer's connection lives as long as the store, so it is not pooled.
         var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWriteCreate, pooling: false));
-        connection.Open();
-        var journalMode = ExecutePragma(connection, "journal_mode = WAL");
-        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+        try
+        {
+            connection.Open();
+            var journalMode = ExecutePragma(connection, "journal_mode = WAL");
+            if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"The task database {DatabasePath} cannot use write-ahead logging (SQLite kept journal mode "
+                    + $"'{journalMode}'); the file system may not support it. Point {DatabasePathVariable} at a "
+                    + "file on a local disk.");
+            }
+
+            ExecutePragma(connection, "synchronous = FULL");
+            var busyMilliseconds = (long)_options.BusyTimeout.TotalMilliseconds;
+            ExecutePragma(
+                connection, string.Create(CultureInfo.InvariantCulture, $"busy_timeout = {busyMilliseconds}"));
+            return connection;
+        }
+        catch
         {
             connection.Dispose();
-            throw new InvalidOperationException(
-                $"The task database {DatabasePath} cannot use write-ahead logging (SQLite kept journal mode "
-                + $"'{journalMode}'); the file system may not support it. Point {DatabasePathVariable} at a file on "
-                + "a local disk.");
+            throw;
         }
-
-        ExecutePragma(connection, "synchronous = FULL");
-        var busyMilliseconds = (long)_options.BusyTimeout.TotalMilliseconds;
-        ExecutePragma(connection, string.Create(CultureInfo.InvariantCulture, $"busy_timeout = {busyMilliseconds}"));
-        return connection;
     }
 
     private string ConnectionString(SqliteOpenMode mode, bool pooling) =>

@@ -14,9 +14,9 @@ namespace TaskQueue.Silo.Storage.Embedded;
 /// the file lock (and fail with SQLITE_BUSY past the timeout). Why batches (group commit): with
 /// <c>synchronous=FULL</c> every commit waits for the disk to flush (about a millisecond on a fast disk, more on
 /// others); one flush for a whole batch shares that cost, so throughput grows with load while a lone write still
-/// commits at once (a batch never waits to fill). Each write checks its own etag inside a savepoint, so a write that conflicts fails alone
-/// and the rest of its batch commits. A caller's task completes only after the commit returned, that is after
-/// the flush: an acknowledged write survives a crash or a power cut.
+/// commits at once (a batch never waits to fill). Each write checks its own etag inside a savepoint, so a write
+/// that conflicts fails alone and the rest of its batch commits. A caller's task completes only after the commit
+/// returned, that is after the flush: an acknowledged write survives a crash or a power cut.
 /// </remarks>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {

@@ -139,6 +139,76 @@ public sealed class EmbeddedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Batch_WriteThatFailsHalfway_IsUndoneAloneAndTheOthersCommit()
+    {
+        await using var database = await _file.OpenAsync(Cancellation);
+        var store = new EmbeddedTaskStore(database);
+        var user = TaskRecords.NewUserId();
+        var before = TaskRecords.New(user, TaskRecords.BaseTime);
+        var after = TaskRecords.New(user, TaskRecords.BaseTime);
+
+        Task<string> first, last;
+        Task<int> broken;
+        await using (await WriterBlock.StartAsync(database, Cancellation))
+        {
+            first = store.WriteAsync(before, null, Cancellation);
+            broken = database.WriteAsync<int>(
+                context =>
+                {
+                    context.Command(
+                        "INSERT INTO reminders VALUES ('test/half', 'half', 1, 0, 0, 1)").ExecuteNonQuery();
+                    return context.Command("INSERT INTO no_such_table VALUES (1)").ExecuteNonQuery();
+                },
+                Cancellation);
+            last = store.WriteAsync(after, null, Cancellation);
+        }
+
+        await first.WaitAsync(Cancellation);
+        await Assert.ThrowsAsync<SqliteException>(() => broken.WaitAsync(Cancellation));
+        await last.WaitAsync(Cancellation);
+
+        Assert.NotNull(await store.ReadAsync(before.Id, Cancellation));
+        Assert.NotNull(await store.ReadAsync(after.Id, Cancellation));
+        Assert.Null(await new EmbeddedReminderTable(database).ReadRow(
+            GrainId.Parse("test/half", null), "half", Cancellation));
+    }
+
+    [Fact]
+    public async Task Batch_CommitFails_EveryWriteInItFailsAndNothingIsStored()
+    {
+        // No full disk can be had here, so the batch's own connection is made read-only halfway through: the
+        // writes after that, and the commit, fail as they would on a full or failing disk. The connection stays
+        // read-only, so the test reopens the file to look at it.
+        var database = await _file.OpenAsync(Cancellation);
+        var store = new EmbeddedTaskStore(database);
+        var user = TaskRecords.NewUserId();
+        var before = TaskRecords.New(user, TaskRecords.BaseTime);
+        var after = TaskRecords.New(user, TaskRecords.BaseTime);
+
+        Task<string> first, last;
+        Task<int> sabotage;
+        await using (await WriterBlock.StartAsync(database, Cancellation))
+        {
+            first = store.WriteAsync(before, null, Cancellation);
+            sabotage = database.WriteAsync(
+                context => context.Command("PRAGMA query_only = 1").ExecuteNonQuery(), Cancellation);
+            last = store.WriteAsync(after, null, Cancellation);
+        }
+
+        await Assert.ThrowsAsync<SqliteException>(() => first.WaitAsync(Cancellation));
+        await Assert.ThrowsAsync<SqliteException>(() => sabotage.WaitAsync(Cancellation));
+        await Assert.ThrowsAsync<SqliteException>(() => last.WaitAsync(Cancellation));
+        await database.DisposeAsync();
+
+        await using var reopened = await _file.OpenAsync(Cancellation);
+        var reopenedStore = new EmbeddedTaskStore(reopened);
+        Assert.Null(await reopenedStore.ReadAsync(before.Id, Cancellation));
+        Assert.Null(await reopenedStore.ReadAsync(after.Id, Cancellation));
+        var etag = await reopenedStore.WriteAsync(before, null, Cancellation);
+        Assert.Equal(etag, (await reopenedStore.ReadAsync(before.Id, Cancellation))?.ETag);
+    }
+
+    [Fact]
     public async Task Batch_MoreQueuedThanMaxBatchSize_CommitsInBatchesOfThatSize()
     {
         await using var database = await _file.OpenAsync(Cancellation, options => options.MaxBatchSize = 4);

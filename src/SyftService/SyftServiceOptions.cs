@@ -104,6 +104,12 @@ internal sealed class SyftServiceOptionsValidator(IHostEnvironment environment)
             failures.Add($"WorkFolder must be an absolute path or empty ({Env}WorkFolder).");
         }
 
+        // Syft takes its output as "-o format=file": a path with '=' or ',' would be split in the wrong place.
+        if (options.EffectiveWorkFolder.IndexOfAny(['=', ',']) >= 0)
+        {
+            failures.Add($"WorkFolder must not contain '=' or ',' ({Env}WorkFolder).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

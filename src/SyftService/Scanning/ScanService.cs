@@ -22,7 +22,17 @@ internal sealed class ScanService(
     public async Task<ScanResult> ScanAsync(ScanRequest request, CancellationToken aborted)
     {
         var started = time.GetTimestamp();
-        var result = await ScanCoreAsync(request, aborted);
+        ScanResult result;
+        try
+        {
+            result = await ScanCoreAsync(request, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            logger.ScanAborted(request.Image.ToString());
+            result = new ScanResult(ScanOutcome.Aborted, "The caller went away.");
+        }
+
         metrics.Record(result.Outcome, engine.Name, request.Format, time.GetElapsedTime(started));
         return result;
     }
@@ -65,7 +75,19 @@ internal sealed class ScanService(
         CancellationToken aborted)
     {
         var settings = options.CurrentValue;
-        var workspace = ScanWorkspace.Create(settings.EffectiveWorkFolder);
+        ScanWorkspace workspace;
+        try
+        {
+            workspace = ScanWorkspace.Create(settings.EffectiveWorkFolder);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.EngineFailed(imageRef, engine.Name, -1, exception.Message);
+            return new ScanResult(
+                ScanOutcome.EngineFailed,
+                $"The scan of '{imageRef}' could not start: its work folder could not be created.");
+        }
+
         try
         {
             logger.ScanStarted(imageRef, engine.Name, request.Format.Name());

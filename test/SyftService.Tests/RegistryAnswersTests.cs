@@ -230,6 +230,25 @@ public sealed class RegistryAnswersTests
     }
 
     [Fact]
+    public async Task Scan_PlainHttpRegistryNotListedInProduction_Is502SayingHowToAllowIt()
+    {
+        using var deadline = Deadline.Seconds(30);
+        await using var registry = await StubRegistry.StartAsync(context => Answer(context, 200), deadline.Token);
+        using var engine = StandInEngine.Create("syft", StandInBehaviour.WriteSbom);
+        await using var service = ServiceUnderTest.Start(Settings(engine), environment: "Production");
+
+        using var response = await service.ScanAsync($"{registry.Host}/team/app:1", deadline.Token);
+        var problem = await Problem.ReadAsync(response, deadline.Token);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var start = $"The TLS handshake with the registry '{registry.Host}' failed";
+        Assert.StartsWith(start, problem.Detail, StringComparison.Ordinal);
+        var hint = "TaskQueue__SyftService__Registry__InsecureRegistries";
+        Assert.Contains(hint, problem.Detail, StringComparison.Ordinal);
+        Assert.False(engine.HasRun);
+    }
+
+    [Fact]
     public async Task Scan_RegistryNotInTheAllowedList_Is403WithoutAnyRequest()
     {
         using var deadline = Deadline.Seconds(30);

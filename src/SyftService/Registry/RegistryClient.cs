@@ -341,7 +341,8 @@ internal sealed class RegistryClient : IDisposable
         {
             return new ManifestCheckResult(
                 ManifestCheckOutcome.BadGateway,
-                $"The TLS handshake with the registry '{route.Host}' failed: {Describe(exception)}");
+                $"The TLS handshake with the registry '{route.Host}' failed ({Describe(exception)}); if it serves "
+                    + "plain HTTP, an operator lists it in TaskQueue__SyftService__Registry__InsecureRegistries.");
         }
 
         return Unavailable(route, $"the registry '{route.Host}' could not be reached: {Describe(exception)}");
@@ -350,7 +351,7 @@ internal sealed class RegistryClient : IDisposable
     private static string Describe(HttpRequestException exception)
     {
         var innermost = exception.GetBaseException();
-        var text = innermost.Message.Length > 0 ? innermost.Message : exception.Message;
+        var text = (innermost.Message.Length > 0 ? innermost.Message : exception.Message).TrimEnd('.');
         return text.Length > 200 ? text[..200] + "..." : text;
     }
 

@@ -38,7 +38,7 @@ public sealed class TokenRegistryFixture : IAsyncLifetime
                     var layout = Path.Combine(work, "layout");
                     await TestImage.BuildLayoutAsync(layout, "1.0", cancellationToken);
                     _image = await TestImage.PushAsync(
-                        layout, "1.0", _registry, Repository, cancellationToken, $"{User}:{Password}");
+                        layout, "1.0", _registry, Repository, $"{User}:{Password}", cancellationToken);
                 }
                 finally
                 {

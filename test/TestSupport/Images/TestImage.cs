@@ -36,7 +36,7 @@ public static class TestImage
         {
             var layout = Path.Combine(work, "layout");
             await BuildLayoutAsync(layout, tag, cancellationToken);
-            return await PushAsync(layout, tag, registry, repository, cancellationToken);
+            return await PushAsync(layout, tag, registry, repository, credentials: null, cancellationToken);
         }
         finally
         {
@@ -81,8 +81,8 @@ public static class TestImage
         string tag,
         RegistryServer registry,
         string repository,
-        CancellationToken cancellationToken,
-        string? credentials = null)
+        string? credentials,
+        CancellationToken cancellationToken)
     {
         var digestFile = layoutFolder + ".digest";
 

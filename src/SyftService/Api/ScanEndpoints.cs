@@ -19,6 +19,13 @@ internal static class ScanEndpoints
         IOptionsMonitor<SyftServiceOptions> options,
         ILogger<ScanService> logger)
     {
+        // The queue names the task and attempt it calls for; logged as a scope so that a scan's lines can be
+        // found from the task. Only short printable values are kept: the headers come from outside.
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["TaskId"] = HeaderValue(context, "X-TaskQueue-Task-Id"),
+            ["Attempt"] = HeaderValue(context, "X-TaskQueue-Attempt"),
+        });
         var aborted = context.RequestAborted;
         var (request, problem) = await ScanRequestReader.ReadAsync(
             context.Request,
@@ -45,6 +52,12 @@ internal static class ScanEndpoints
         var (status, problemTitle) = StatusOf(result.Outcome);
         var field = result.Outcome == ScanOutcome.InvalidRequest ? ScanRequestReader.ImageField : null;
         return new ProblemAnswer(status, problemTitle, result.Detail, result.RetryAfter, field);
+    }
+
+    private static string HeaderValue(HttpContext context, string name)
+    {
+        var value = context.Request.Headers[name].ToString();
+        return value.Length is > 0 and <= 64 && value.All(c => c is > ' ' and <= '~') ? value : "-";
     }
 
     /// <summary>The HTTP status and title of each outcome other than success.</summary>

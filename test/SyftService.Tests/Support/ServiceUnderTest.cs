@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace TaskQueue.SyftService.Tests.Support;
 
@@ -33,12 +34,23 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
     public static ServiceUnderTest Start(
         IReadOnlyDictionary<string, string?> settings,
         string environment = "Development",
-        Action<string>? prepareWorkFolder = null)
+        Action<string>? prepareWorkFolder = null,
+        CapturingLoggerProvider? logs = null)
     {
         var workFolder = Directory.CreateTempSubdirectory("taskqueue-syft-work-").FullName;
         prepareWorkFolder?.Invoke(workFolder);
         var all = new Dictionary<string, string?>(settings) { [Section + "WorkFolder"] = workFolder };
         var factory = CreateFactory(all, environment);
+        if (logs is not null)
+        {
+            factory = factory.WithWebHostBuilder(builder => builder.ConfigureLogging(logging =>
+            {
+                // A rule for this provider alone outranks the Information default of appsettings.json.
+                logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Debug);
+                logging.AddProvider(logs);
+            }));
+        }
+
         try
         {
             return new ServiceUnderTest(factory, workFolder);

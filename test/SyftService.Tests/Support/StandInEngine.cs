@@ -54,6 +54,15 @@ internal sealed class StandInEngine : IDisposable
 
     public string WorkingDirectory() => File.ReadAllText(Path.Combine(Records, "cwd")).Trim();
 
+    /// <summary>The Docker client configuration it found in DOCKER_CONFIG and its octal mode, if any.</summary>
+    public (string Json, string Mode)? DockerConfig()
+    {
+        var json = Path.Combine(Records, "docker-config.json");
+        return File.Exists(json)
+            ? (File.ReadAllText(json), File.ReadAllText(Path.Combine(Records, "docker-config.mode")).Trim())
+            : null;
+    }
+
     /// <summary>The process id of the script, and of the child it started when told to hang.</summary>
     public (int Script, int? Child) ProcessIds()
     {
@@ -84,6 +93,10 @@ internal sealed class StandInEngine : IDisposable
             printf '%s\0' "$@" > "$rec/args.tmp" && mv "$rec/args.tmp" "$rec/args"
             env -0 > "$rec/env"
             pwd > "$rec/cwd"
+            if [ -f "$DOCKER_CONFIG/config.json" ]; then
+              cp "$DOCKER_CONFIG/config.json" "$rec/docker-config.json"
+              stat -c %a "$DOCKER_CONFIG/config.json" > "$rec/docker-config.mode"
+            fi
             echo $$ > "$rec/pid"
             out=""; fmt=""; prev=""
             for a in "$@"; do

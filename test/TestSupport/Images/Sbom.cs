@@ -1,10 +1,9 @@
 using System.Text.Json;
-using TaskQueue.TestSupport.Images;
 
-namespace TaskQueue.SyftService.Tests.Support;
+namespace TaskQueue.TestSupport.Images;
 
 /// <summary>The packages an SBOM lists, in the form the test image's expected list can be compared with.</summary>
-internal static class Sbom
+public static class Sbom
 {
     /// <summary>
     /// The Debian packages of a CycloneDX SBOM as (name, version, epoch from the purl): Trivy puts the version

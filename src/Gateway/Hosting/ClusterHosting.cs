@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace TaskQueue.Gateway.Hosting;
+
+/// <summary>
+/// Connects the gateway to the grains: as an Orleans client of an external cluster (the default), or by hosting
+/// the silo in this process (<c>TaskQueue:Gateway:HostSilo</c>). Everything else in the gateway uses the
+/// <see cref="IGrainFactory"/> from DI and works the same either way.
+/// </summary>
+internal static class ClusterHosting
+{
+    public static void AddTaskQueueCluster(this IHostApplicationBuilder builder)
+    {
+        var hostSilo = builder.Configuration.GetValue<bool>(
+            $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.HostSilo)}");
+
+        builder.Services.AddSingleton<ClusterConnectionState>();
+        builder.Services.AddSingleton<ClusterAccess>();
+
+        if (hostSilo)
+        {
+            AddCoHostedSilo(builder);
+        }
+        else
+        {
+            AddClusterClient(builder);
+        }
+
+        // TODO: call services.AddTaskQueueResultStore() (src/Silo/Results) here once it is on main. Until then
+        // no IResultStore is registered and GET /tasks/{id}/result answers 500 for a succeeded task.
+    }
+
+    private static void AddCoHostedSilo(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
+
+        // ───── The single call site of the silo host. ─────
+        // TODO: replace this throw with builder.AddTaskQueueSilo() (src/Silo/Hosting) once the silo host is on
+        // main. Until then a gateway configured to co-host a silo refuses to start rather than run without one.
+        throw new InvalidOperationException(
+            $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.HostSilo)} is true, but this build has no silo " +
+            "host to run in-process. Set TaskQueue__Gateway__HostSilo=false and run the silo separately.");
+    }
+
+    private static void AddClusterClient(IHostApplicationBuilder builder)
+    {
+        var hostedServicesBefore = builder.Services.Where(IsHostedService).ToHashSet();
+
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(gateways => gateways.Configure<IOptions<GatewayClusterOptions>>(
+                (options, cluster) => options.Gateways =
+                    [new IPEndPoint(IPAddress.Loopback, cluster.Value.GatewayPort).ToGatewayUri()]));
+            client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
+        });
+        builder.Services.AddOptions<ClusterOptions>().Configure<IOptions<GatewayClusterOptions>>(
+            (options, cluster) =>
+            {
+                options.ClusterId = cluster.Value.ClusterId;
+                options.ServiceId = cluster.Value.ServiceId;
+            });
+
+        // Orleans starts its client as a hosted service that blocks host start-up until a silo answers. The
+        // gateway starts the same client from ClusterClientConnector instead, in the background.
+        var orleansHostedServices = builder.Services
+            .Where(d => IsHostedService(d) && !hostedServicesBefore.Contains(d))
+            .ToList();
+        if (orleansHostedServices.Count != 1)
+        {
+            throw new InvalidOperationException(
+                $"Expected Orleans to register one hosted service for its client, found {orleansHostedServices.Count}.");
+        }
+
+        builder.Services.Remove(orleansHostedServices[0]);
+        builder.Services.AddHostedService<ClusterClientConnector>();
+    }
+
+    private static bool IsHostedService(ServiceDescriptor descriptor) =>
+        descriptor.ServiceType == typeof(IHostedService);
+}

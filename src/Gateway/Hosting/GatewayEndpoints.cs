@@ -21,8 +21,7 @@ internal static class GatewayEndpoints
             .WithSummary("Submit a task")
             .WithDescription("Stores the task and starts it. 202 with the task and its Location; 200 with the "
                 + "existing task when the same request is repeated with the same Idempotency-Key.")
-            .WithMetadata(new IdempotencyKeyMetadata())
-            .Accepts<SubmitTaskRequest>("application/json")
+            .WithMetadata(new IdempotencyKeyMetadata(), new RequestBodyMetadata(typeof(SubmitTaskRequest)))
             .Produces<TaskResponse>(StatusCodes.Status202Accepted)
             .Produces<TaskResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem(contentType: ProblemJson)

@@ -6,7 +6,7 @@ namespace TaskQueue.Gateway.OpenApi;
 
 /// <summary>
 /// Puts what the endpoints read by hand into the API description: the identity header (as a security scheme, so
-/// Swagger UI asks for it once and sends it with every call) and the <c>Idempotency-Key</c> header.
+/// Swagger UI asks for it once and sends it with every call), the <c>Idempotency-Key</c> header and the body.
 /// </summary>
 internal sealed class GatewayOperationFilter : IOperationFilter
 {
@@ -23,6 +23,21 @@ internal sealed class GatewayOperationFilter : IOperationFilter
             {
                 [new OpenApiSecuritySchemeReference(UserSchemeId, context.Document)] = [],
             });
+        }
+
+        if (metadata.OfType<RequestBodyMetadata>().FirstOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    ["application/json"] = new OpenApiMediaType
+                    {
+                        Schema = context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository),
+                    },
+                },
+            };
         }
 
         if (metadata.OfType<IdempotencyKeyMetadata>().Any())

@@ -16,8 +16,7 @@ internal static class IdempotencyKeys
     {
         key = null;
         problem = null;
-        var values = request.Headers[HeaderName];
-        if (values.Count == 0)
+        if (!request.Headers.TryGetValue(HeaderName, out var values))
         {
             return true;
         }
@@ -28,7 +27,7 @@ internal static class IdempotencyKeys
             return false;
         }
 
-        var value = values[0] ?? "";
+        var value = values.Count == 0 ? "" : values[0] ?? "";
         if (value.Length is 0 or > MaxLength || !value.All(c => c is >= '!' and <= '~'))
         {
             problem = Problems.Validation(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace TaskQueue.Gateway.Tasks;
 
@@ -45,6 +46,13 @@ internal static class TaskRequestParser
         if (body.IsEmpty)
         {
             errors.Add(BodyField, """The request body is empty; send {"task_request": {"task_type": "...", "params": {...}}}.""");
+            return TaskRequestParseResult.Invalid(errors);
+        }
+
+        // Checked up front: the parser leaves invalid UTF-8 inside strings for the first read to trip over.
+        if (!Utf8.IsValid(body.Span))
+        {
+            errors.Add(BodyField, "The request body is not valid UTF-8 text.");
             return TaskRequestParseResult.Invalid(errors);
         }
 
@@ -257,7 +265,7 @@ internal static class TaskRequestParser
         return true;
     }
 
-    // JSON escapes can spell UTF-16 that is not text (a lone surrogate); reading it throws.
+    // A JSON escape can spell UTF-16 that is not text (a lone surrogate); reading it throws.
     private static bool TryGetString(JsonElement element, string field, FieldErrors errors, out string text)
     {
         try

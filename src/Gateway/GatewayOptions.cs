@@ -8,7 +8,7 @@ public sealed class GatewayOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "TaskQueue:Gateway";
 
-    /// <summary>The largest <see cref="MaxRequestBodyBytes"/> accepted: a task request is a few hundred bytes.</summary>
+    /// <summary>The most <see cref="MaxRequestBodyBytes"/> may be; a task request is a few hundred bytes.</summary>
     public const long MaxRequestBodyBytesLimit = 16 * 1024 * 1024;
 
     /// <summary>
@@ -26,7 +26,7 @@ public sealed class GatewayOptions
     /// </summary>
     public bool HostSilo { get; set; }
 
-    /// <summary>How long <c>/readyz</c> waits for the cluster to answer before it reports not ready. Default 2 s.</summary>
+    /// <summary>How long <c>/readyz</c> waits for the cluster before it reports not ready. Default 2 s.</summary>
     public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>

@@ -53,7 +53,9 @@ public sealed record TaskResponse
         NextAttemptAt = task.NextAttemptAt,
         MaxAttempts = task.MaxAttempts,
         Attempts = [.. task.Attempts.Select(AttemptResponse.From)],
-        Error = task.Error is null ? null : new TaskErrorResponse { Code = task.Error.Code, Message = task.Error.Message },
+        Error = task.Error is null
+            ? null
+            : new TaskErrorResponse { Code = task.Error.Code, Message = task.Error.Message },
         Result = task.Result is null ? null : TaskResultResponse.From(task.Id, task.Result, pathBase),
     };
 }

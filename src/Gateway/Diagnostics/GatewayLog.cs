@@ -35,7 +35,12 @@ internal static partial class GatewayLog
     public static partial void ResultMissing(ILogger logger, Guid taskId, string userId);
 
     [LoggerMessage(1005, LogLevel.Debug, "Task {TaskId} of type {TaskType} submitted by user {UserId}: {Outcome}.")]
-    public static partial void TaskSubmitted(ILogger logger, Guid taskId, string taskType, string userId, string outcome);
+    public static partial void TaskSubmitted(
+        ILogger logger,
+        Guid taskId,
+        string taskType,
+        string userId,
+        string outcome);
 
     [LoggerMessage(1006, LogLevel.Warning,
         "A task submission by user {UserId} may or may not have been stored: the cluster did not answer.")]

@@ -70,7 +70,8 @@ internal static class ClusterHosting
         if (orleansHostedServices.Count != 1)
         {
             throw new InvalidOperationException(
-                $"Expected Orleans to register one hosted service for its client, found {orleansHostedServices.Count}.");
+                "Expected Orleans to register one hosted service for its client, found "
+                + $"{orleansHostedServices.Count}.");
         }
 
         builder.Services.Remove(orleansHostedServices[0]);

@@ -43,21 +43,22 @@ internal sealed class GatewayExceptionHandler(
         }
         else if (ClusterFailures.IsUnavailable(exception))
         {
-            GatewayLog.ClusterUnavailable(logger, exception, request.Method, route, CallerIdentity.TryUserIdOf(httpContext));
+            var userId = CallerIdentity.TryUserIdOf(httpContext);
+            GatewayLog.ClusterUnavailable(logger, exception, request.Method, route, userId);
             httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            httpContext.Response.Headers.RetryAfter =
-                ((long)Math.Ceiling(options.Value.UnavailableRetryAfter.TotalSeconds)).ToString(
-                    System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = Problems.RetryAfterSeconds(options.Value.UnavailableRetryAfter);
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "The task cluster is unavailable.",
-                Detail = "The task cluster did not answer in time. Try again later: reading and cancelling are safe to repeat.",
+                Detail = "The task cluster did not answer in time. Try again later: reading and cancelling are "
+                    + "safe to repeat.",
             };
         }
         else
         {
-            GatewayLog.RequestFailed(logger, exception, request.Method, route, CallerIdentity.TryUserIdOf(httpContext));
+            var userId = CallerIdentity.TryUserIdOf(httpContext);
+            GatewayLog.RequestFailed(logger, exception, request.Method, route, userId);
             httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
             problem = new ProblemDetails
             {

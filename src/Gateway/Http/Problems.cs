@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -51,12 +52,15 @@ internal static class Problems
             Create(StatusCodes.Status503ServiceUnavailable, "The task cluster is unavailable.", detail),
             retryAfter);
 
+    /// <summary>A <c>Retry-After</c> value: whole seconds, rounded up.</summary>
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
     private sealed class WithRetryAfter(IResult inner, TimeSpan retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter =
-                ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
             return inner.ExecuteAsync(httpContext);
         }
     }

@@ -5,7 +5,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace TaskQueue.Gateway.OpenApi;
 
-/// <summary>The API description (OpenAPI JSON at <c>/docs/v1/openapi.json</c>) and Swagger UI at <c>/docs</c>.</summary>
+/// <summary>The API description (<c>/docs/v1/openapi.json</c>) and Swagger UI (<c>/docs</c>).</summary>
 internal static class GatewayOpenApi
 {
     public const string DocumentName = "v1";
@@ -24,6 +24,7 @@ internal static class GatewayOpenApi
                 Description = "Submit tasks, follow them and fetch their results. Every call but the health probes "
                     + "needs the caller's identity header, which the ingress sets after authenticating the caller.",
             });
+            swagger.SupportNonNullableReferenceTypes();
             swagger.OperationFilter<GatewayOperationFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))

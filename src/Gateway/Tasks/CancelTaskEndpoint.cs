@@ -29,7 +29,8 @@ internal static class CancelTaskEndpoint
                     $"The task is {StatusOf(result.Task)}; only a queued, running or retrying task can be cancelled."),
             { Outcome: CancelOutcome.NotFound } => Problems.TaskNotFound(),
             _ => throw new InvalidOperationException(
-                $"The task grain answered a cancellation with {result.Outcome} and task present: {result.Task is not null}."),
+                $"The task grain answered a cancellation with {result.Outcome}; task present: "
+                + $"{result.Task is not null}."),
         };
     }
 

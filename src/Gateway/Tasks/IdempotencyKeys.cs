@@ -23,7 +23,9 @@ internal static class IdempotencyKeys
 
         if (values.Count > 1)
         {
-            problem = Problems.Validation(HeaderName, $"The {HeaderName} header must be sent once, not {values.Count} times.");
+            problem = Problems.Validation(
+                HeaderName,
+                $"The {HeaderName} header must be sent once, not {values.Count} times.");
             return false;
         }
 

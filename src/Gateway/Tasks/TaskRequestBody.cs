@@ -37,20 +37,28 @@ internal static class TaskRequestBody
 
         var buffer = new ArrayBufferWriter<byte>(
             (int)Math.Min(request.ContentLength ?? 1024, maxBytes) + 1);
-        while (true)
+        try
         {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
+            while (true)
             {
-                return (buffer.WrittenMemory, null);
-            }
+                var memory = buffer.GetMemory(4096);
+                var read = await request.Body.ReadAsync(memory, cancellationToken);
+                if (read == 0)
+                {
+                    return (buffer.WrittenMemory, null);
+                }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-            {
-                return (default, TooLarge(maxBytes));
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes)
+                {
+                    return (default, TooLarge(maxBytes));
+                }
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel counts a chunked body as it arrives and stops it at the limit set above.
+            return (default, TooLarge(maxBytes));
         }
     }
 
@@ -77,7 +85,10 @@ internal static class TaskRequestBody
     }
 
     private static ProblemHttpResult Unsupported(string detail) =>
-        Problems.Create(StatusCodes.Status415UnsupportedMediaType, "The request body's media type is not supported.", detail);
+        Problems.Create(
+            StatusCodes.Status415UnsupportedMediaType,
+            "The request body's media type is not supported.",
+            detail);
 
     private static ProblemHttpResult TooLarge(long maxBytes) =>
         Problems.Create(

@@ -45,7 +45,9 @@ internal static class TaskRequestParser
         var errors = new FieldErrors();
         if (body.IsEmpty)
         {
-            errors.Add(BodyField, """The request body is empty; send {"task_request": {"task_type": "...", "params": {...}}}.""");
+            errors.Add(
+                BodyField,
+                """The request body is empty; send {"task_request": {"task_type": "...", "params": {...}}}.""");
             return TaskRequestParseResult.Invalid(errors);
         }
 
@@ -80,7 +82,9 @@ internal static class TaskRequestParser
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(BodyField, $"The request body must be a JSON object with a task_request field, not {KindOf(root)}.");
+            errors.Add(
+                BodyField,
+                $"The request body must be a JSON object with a task_request field, not {KindOf(root)}.");
             return null;
         }
 
@@ -137,7 +141,9 @@ internal static class TaskRequestParser
                     paramsElement = property.Value;
                     break;
                 default:
-                    errors.Add($"{TaskRequestField}.{Echo(name)}", "Unknown field: task_request has only task_type and params.");
+                    errors.Add(
+                        $"{TaskRequestField}.{Echo(name)}",
+                        "Unknown field: task_request has only task_type and params.");
                     break;
             }
         }
@@ -151,7 +157,9 @@ internal static class TaskRequestParser
     {
         if (element is not { } value)
         {
-            errors.Add(TaskTypeField, """Required: the name of a task type, for example "syft" (see GET /task-types).""");
+            errors.Add(
+                TaskTypeField,
+                """Required: the name of a task type, for example "syft" (see GET /task-types).""");
             return null;
         }
 

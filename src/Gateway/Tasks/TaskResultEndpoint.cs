@@ -78,7 +78,9 @@ internal sealed class TaskResultEndpoint
 
     private static string MediaTypeOf(string stored, Guid taskId, ILogger logger)
     {
-        if (MediaTypeHeaderValue.TryParse(stored, out var parsed) && !parsed.MatchesAllTypes && !parsed.MatchesAllSubTypes)
+        if (MediaTypeHeaderValue.TryParse(stored, out var parsed)
+            && !parsed.MatchesAllTypes
+            && !parsed.MatchesAllSubTypes)
         {
             return parsed.ToString();
         }

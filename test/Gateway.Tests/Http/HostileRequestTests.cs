@@ -18,7 +18,9 @@ public sealed class HostileRequestTests(NoClusterGatewayFactory factory) : IClas
         var hostile = HostileRequests.Named(name);
         using var submissions = new SubmissionCounter(factory.Services);
 
-        var (status, contentType, body) = await hostile.SendAsync(factory.Server, TestContext.Current.CancellationToken);
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        var (status, contentType, body) = await hostile.SendAsync(factory.Server, cancellationToken);
 
         var problem = ProblemAssert.IsProblem(status, contentType, body, hostile.ExpectedStatus);
         HostileAssert.NamesFieldAtFault(hostile, problem, body);

@@ -28,7 +28,7 @@ public sealed record HostileRequest
     /// <summary>Send the body without a Content-Length, as a chunked upload would.</summary>
     public bool UnknownLength { get; init; }
 
-    /// <summary>Headers besides the content type; the user header is added unless <see cref="Headers"/> sets it.</summary>
+    /// <summary>Headers besides the content type; a user header is added unless these set one.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
     public bool SendUserHeader { get; init; } = true;

@@ -134,10 +134,22 @@ public static class HostileRequests
             FieldAtFault = "request body",
         },
         Body("deep nesting", new string('[', 10_000) + new string(']', 10_000), "body"),
-        Body("deeply nested parameter", Request("\"syft\"", """{"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": "i"}}}}}}}}"""), "body"),
-        Body("duplicate keys", """{"task_request": {"task_type": "syft", "task_type": "other", "params": {}}}""", "body"),
-        Body("duplicate parameter", Request("\"syft\"", """{"docker_image_id": "a:1", "docker_image_id": "b:2"}"""), "body"),
-        Body("trailing comma", """{"task_request": {"task_type": "syft", "params": {"docker_image_id": "a:1"},}}""", "body"),
+        Body(
+            "deeply nested parameter",
+            Request("\"syft\"", """{"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": "i"}}}}}}}}"""),
+            "body"),
+        Body(
+            "duplicate keys",
+            """{"task_request": {"task_type": "syft", "task_type": "other", "params": {}}}""",
+            "body"),
+        Body(
+            "duplicate parameter",
+            Request("\"syft\"", """{"docker_image_id": "a:1", "docker_image_id": "b:2"}"""),
+            "body"),
+        Body(
+            "trailing comma",
+            """{"task_request": {"task_type": "syft", "params": {"docker_image_id": "a:1"},}}""",
+            "body"),
         Body("comment", """{"task_request": /* hi */ {"task_type": "syft", "params": {}}}""", "body"),
         Body("single quotes", "{'task_request': {}}", "body"),
         Body("two JSON values", """{"task_request": {}} {"task_request": {}}""", "body"),
@@ -154,8 +166,14 @@ public static class HostileRequests
         Body("task_request null", """{"task_request": null}""", "task_request"),
         Body("task_request string", """{"task_request": "syft"}""", "task_request"),
         Body("task_request array", """{"task_request": [{"task_type": "syft"}]}""", "task_request"),
-        Body("extra top-level field", """{"task_request": {"task_type": "syft", "params": {}}, "priority": "high"}""", "priority"),
-        Body("extra task_request field", """{"task_request": {"task_type": "syft", "params": {}, "retries": "9"}}""", "task_request.retries"),
+        Body(
+            "extra top-level field",
+            """{"task_request": {"task_type": "syft", "params": {}}, "priority": "high"}""",
+            "priority"),
+        Body(
+            "extra task_request field",
+            """{"task_request": {"task_type": "syft", "params": {}, "retries": "9"}}""",
+            "task_request.retries"),
 
         // task_type.
         Body("task_type missing", """{"task_request": {"params": {"docker_image_id": "a:1"}}}""", TaskType),
@@ -167,7 +185,11 @@ public static class HostileRequests
         Body("task_type with control characters", Request("\"sy\\u0000ft\\n\"", "{}"), TaskType),
         Body("task_type with a path", Request("\"../../etc/passwd\"", "{}"), TaskType),
         Body("task_type with a lone surrogate", Request("\"sy\\ud800ft\"", "{}"), TaskType),
-        Body("task_type unknown", Request("\"no-such-type\"", """{"docker_image_id": "a:1"}"""), TaskType, needsCluster: true),
+        Body(
+            "task_type unknown",
+            Request("\"no-such-type\"", """{"docker_image_id": "a:1"}"""),
+            TaskType,
+            needsCluster: true),
 
         // params.
         Body("params missing", """{"task_request": {"task_type": "syft"}}""", Params),
@@ -179,16 +201,30 @@ public static class HostileRequests
         Body("params with a null value", Request("\"syft\"", """{"docker_image_id": null}"""), Image),
         Body("params with a nested object", Request("\"syft\"", """{"docker_image_id": {"name": "ubuntu"}}"""), Image),
         Body("params with an array value", Request("\"syft\"", """{"docker_image_id": ["ubuntu"]}"""), Image),
-        Body("params value with control characters", Request("\"syft\"", """{"docker_image_id": "ubuntu\r\nX-Evil: 1"}"""), Image),
-        Body("params name with spaces", Request("\"syft\"", """{"docker image": "ubuntu"}"""), "task_request.params.docker image"),
+        Body(
+            "params value with control characters",
+            Request("\"syft\"", """{"docker_image_id": "ubuntu\r\nX-Evil: 1"}"""),
+            Image),
+        Body(
+            "params name with spaces",
+            Request("\"syft\"", """{"docker image": "ubuntu"}"""),
+            "task_request.params.docker image"),
         Body("params name empty", Request("\"syft\"", """{"": "ubuntu"}"""), "task_request.params."),
         Body(
             "too many params",
             Request("\"syft\"", "{" + string.Join(", ", Enumerable.Range(0, 33).Select(i => $"\"p{i}\": \"v\"")) + "}"),
             Params),
-        Body("params with an extra parameter", Request("\"syft\"", """{"docker_image_id": "alpine:3", "platform": "arm"}"""), "task_request.params.platform", needsCluster: true),
+        Body(
+            "params with an extra parameter",
+            Request("\"syft\"", """{"docker_image_id": "alpine:3", "platform": "arm"}"""),
+            "task_request.params.platform",
+            needsCluster: true),
         Body("params without the required one", Request("\"syft\"", "{}"), Image, needsCluster: true),
-        Body("params value over its max length", Request("\"syft\"", $$"""{"docker_image_id": "{{new string('a', 5000)}}"}"""), Image, needsCluster: true),
+        Body(
+            "params value over its max length",
+            Request("\"syft\"", $$"""{"docker_image_id": "{{new string('a', 5000)}}"}"""),
+            Image,
+            needsCluster: true),
 
         // The identity header.
         new()

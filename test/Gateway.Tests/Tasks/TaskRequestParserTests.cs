@@ -9,11 +9,14 @@ public sealed class TaskRequestParserTests
     [Fact]
     public void Parse_OriginalSystemsBody_ReadsTypeAndParameters()
     {
-        var result = Parse("""{"task_request": {"task_type": "syft", "params": {"docker_image_id": "ubuntu:24.04"}}}""");
+        var result = Parse(
+            """{"task_request": {"task_type": "syft", "params": {"docker_image_id": "ubuntu:24.04"}}}""");
 
         Assert.NotNull(result.Request);
         Assert.Equal("syft", result.Request.TaskType);
-        Assert.Equal(new Dictionary<string, string> { ["docker_image_id"] = "ubuntu:24.04" }, result.Request.Parameters);
+        Assert.Equal(
+            new Dictionary<string, string> { ["docker_image_id"] = "ubuntu:24.04" },
+            result.Request.Parameters);
     }
 
     [Fact]
@@ -97,7 +100,9 @@ public sealed class TaskRequestParserTests
     [Fact]
     public void Parse_MaxParameters_IsAccepted()
     {
-        var parameters = string.Join(", ", Enumerable.Range(0, TaskRequestParser.MaxParameters).Select(i => $"\"p{i}\": \"v\""));
+        var parameters = string.Join(
+            ", ",
+            Enumerable.Range(0, TaskRequestParser.MaxParameters).Select(i => $"\"p{i}\": \"v\""));
 
         var result = Parse("""{"task_request": {"task_type": "t", "params": {""" + parameters + "}}}");
 

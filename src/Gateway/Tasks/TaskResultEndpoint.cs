@@ -115,9 +115,10 @@ internal sealed class TaskResultEndpoint
 
                 // Results are the services' output, not ours: never let a browser guess them into HTML.
                 response.Headers.XContentTypeOptions = "nosniff";
-                var disposition = new ContentDispositionHeaderValue("attachment");
-                disposition.SetHttpFileName($"{taskId:D}{ExtensionOf(mediaType)}");
-                response.Headers.ContentDisposition = disposition.ToString();
+                response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
+                {
+                    FileName = $"\"{taskId:D}{ExtensionOf(mediaType)}\"",
+                }.ToString();
 
                 await content.Content.CopyToAsync(response.Body, httpContext.RequestAborted);
             }

@@ -7,9 +7,10 @@ namespace TaskQueue.Grains.Results;
 public interface IResultStore
 {
     /// <summary>
-    /// Streams <paramref name="content"/> into the store under the task's id, replacing any earlier result,
-    /// and answers its size and SHA-256. Throws <see cref="ResultTooLargeException"/> once more than
-    /// <paramref name="maxBytes"/> arrive, leaving nothing stored.
+    /// Streams <paramref name="content"/> into the store under the task's id, replacing any earlier result
+    /// at once and whole, and answers its size and SHA-256. Throws <see cref="ResultTooLargeException"/> once
+    /// more than <paramref name="maxBytes"/> arrive; a put that fails or is cancelled stores nothing of its
+    /// content and leaves an earlier result as it was.
     /// </summary>
     Task<StoredResult> PutAsync(
         Guid taskId,

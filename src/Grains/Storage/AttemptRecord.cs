@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TaskQueue.Grains.Interfaces;
 
 namespace TaskQueue.Grains.Storage;
@@ -17,6 +18,14 @@ public sealed class AttemptRecord
 
     public string? Message { get; set; }
 
+    /// <summary>
+    /// True when the attempt was interrupted because its silo stopped in an orderly way: such an attempt is
+    /// not the task's fault and does not count against the task's attempt limit.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool HandedOver { get; set; }
+
+    [JsonIgnore]
     public bool IsOpen => EndedAt is null;
 
     public AttemptView ToView() => new()

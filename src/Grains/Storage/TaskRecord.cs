@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TaskQueue.Grains.Interfaces;
 
 namespace TaskQueue.Grains.Storage;
@@ -32,7 +33,16 @@ public sealed class TaskRecord
 
     public TaskResultInfo? Result { get; set; }
 
+    /// <summary>Attempts that count against <see cref="MaxAttempts"/>: all but those handed over at shutdown.</summary>
+    [JsonIgnore]
+    public int CountedAttempts => Attempts.Count(a => !a.HandedOver);
+
+    /// <summary>The attempt in flight, when the task is running.</summary>
+    [JsonIgnore]
+    public AttemptRecord? OpenAttempt => Attempts.Count > 0 && Attempts[^1].IsOpen ? Attempts[^1] : null;
+
     /// <summary>True once the task was stored; a grain whose record does not exist has Id empty.</summary>
+    [JsonIgnore]
     public bool Exists => Id != Guid.Empty;
 
     public TaskSummary ToSummary() => new()

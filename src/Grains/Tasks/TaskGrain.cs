@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskQueue.Grains.Interfaces;
+using TaskQueue.Grains.Storage;
+using TaskQueue.Grains.TaskTypes;
+
+namespace TaskQueue.Grains.Tasks;
+
+/// <summary>
+/// One task: stored before it is acknowledged, dispatched at once, retried with backoff, kept alive across
+/// crashes by a reminder. This file holds what users call; TaskGrain.Attempts.cs runs the attempts.
+/// </summary>
+/// <remarks>
+/// Finished tasks deactivate as soon as they finish and idle ones after two minutes: a task is read rarely
+/// once done, and a cluster holds many.
+/// </remarks>
+[CollectionAgeLimit(Minutes = 2)]
+public sealed partial class TaskGrain(
+    [PersistentState("task", TaskRecordGrainStorage.Name)] IPersistentState<TaskRecord> task,
+    TaskTypeRegistry taskTypes,
+    AttemptWorker worker,
+    IOptions<RecoveryOptions> recovery,
+    TaskQueueMetrics metrics,
+    TimeProvider time,
+    ILogger<TaskGrain> logger) : Grain, ITaskGrain, ITaskAttemptSink, IRemindable
+{
+    /// <summary>Set when a write failed: from then on this activation must not write what it holds.</summary>
+    private bool _memoryAheadOfStorage;
+
+    private TaskRecord Record => task.State;
+
+    public async Task<SubmitResult> SubmitAsync(TaskSubmission submission)
+    {
+        if (Record.Exists)
+        {
+            return IsRepeatOf(submission)
+                ? new SubmitResult { Outcome = SubmitOutcome.AlreadyAccepted, Task = Record.ToView() }
+                : new SubmitResult { Outcome = SubmitOutcome.Conflict };
+        }
+
+        var errors = new List<FieldError>();
+        var (type, parameters) = taskTypes.Check(submission, errors);
+        if (type is null)
+        {
+            DeactivateOnIdle();
+            return new SubmitResult { Outcome = SubmitOutcome.Invalid, Errors = errors };
+        }
+
+        var now = time.GetUtcNow();
+        task.State = new TaskRecord
+        {
+            Id = this.GetPrimaryKey(),
+            UserId = submission.UserId,
+            TaskType = type.Name,
+            Parameters = new Dictionary<string, string>(parameters, StringComparer.Ordinal),
+            Status = TaskState.Queued,
+            CreatedAt = now,
+            UpdatedAt = now,
+            NextAttemptAt = now,
+            MaxAttempts = type.Options.MaxAttempts,
+        };
+
+        // The record and the reminder are both durable before the caller hears "accepted": the record so the
+        // task exists, the reminder so a crash cannot strand it. A reminder left behind by a failed write
+        // finds no task when it fires and removes itself.
+        await Task.WhenAll(WriteAsync(), RegisterReminderAsync());
+
+        metrics.Submitted(type.Name);
+        LogAccepted(Record.Id, type.Name, Record.UserId);
+        await ScheduleNextAttemptAsync();
+        return new SubmitResult { Outcome = SubmitOutcome.Accepted, Task = Record.ToView() };
+    }
+
+    public Task<TaskView?> GetAsync(string userId)
+    {
+        if (!Record.Exists)
+        {
+            // Someone asked for an id that was never used: do not keep an empty activation around.
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(IsVisibleTo(userId) ? Record.ToView() : null);
+    }
+
+    public async Task<CancelResult> CancelAsync(string userId)
+    {
+        if (!IsVisibleTo(userId))
+        {
+            return new CancelResult { Outcome = CancelOutcome.NotFound };
+        }
+
+        if (Record.Status.IsFinal())
+        {
+            return new CancelResult { Outcome = CancelOutcome.AlreadyFinished, Task = Record.ToView() };
+        }
+
+        var now = time.GetUtcNow();
+        if (Record.OpenAttempt is { } open)
+        {
+            open.EndedAt = now;
+            open.Outcome = AttemptOutcome.Cancelled;
+            open.Message = "The task was cancelled while this attempt was in flight.";
+        }
+
+        Record.Status = TaskState.Cancelled;
+        Record.NextAttemptAt = null;
+        Record.UpdatedAt = now;
+        await WriteAsync();
+
+        StopAttempt();
+        await FinishAsync();
+        return new CancelResult { Outcome = CancelOutcome.Cancelled, Task = Record.ToView() };
+    }
+
+    private bool IsVisibleTo(string userId) =>
+        Record.Exists && string.Equals(Record.UserId, userId, StringComparison.Ordinal);
+
+    private bool IsRepeatOf(TaskSubmission submission)
+    {
+        if (!string.Equals(Record.UserId, submission.UserId, StringComparison.Ordinal)
+            || !string.Equals(Record.TaskType, submission.TaskType, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Compare with defaults filled in, as the stored parameters are.
+        var (type, parameters) = taskTypes.Check(submission, []);
+        return type is not null
+            && parameters.Count == Record.Parameters.Count
+            && parameters.All(p => Record.Parameters.TryGetValue(p.Key, out var stored) && stored == p.Value);
+    }
+
+    /// <summary>
+    /// Persists the record. A failed write leaves memory ahead of storage, so the activation goes away and the
+    /// next call starts again from what is stored.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await task.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(e, this.GetPrimaryKey());
+            _memoryAheadOfStorage = true;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using TaskQueue.Silo.Results;
 
 namespace TaskQueue.Gateway.Hosting;
 
@@ -28,8 +29,9 @@ internal static class ClusterHosting
             AddClusterClient(builder);
         }
 
-        // TODO: call services.AddTaskQueueResultStore() (src/Silo/Results) here once it is on main. Until then
-        // no IResultStore is registered and GET /tasks/{id}/result answers 500 for a succeeded task.
+        // The gateway streams results straight from the store the silos write to; registering twice (the
+        // co-hosted silo does too) registers once.
+        builder.Services.AddTaskQueueResultStore();
     }
 
     private static void AddCoHostedSilo(IHostApplicationBuilder builder)

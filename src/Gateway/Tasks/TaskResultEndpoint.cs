@@ -20,7 +20,7 @@ internal sealed class TaskResultEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext context,
         ClusterAccess cluster,
-        IServiceProvider services,
+        IResultStore store,
         ILogger<TaskResultEndpoint> logger,
         string id)
     {
@@ -59,9 +59,6 @@ internal sealed class TaskResultEndpoint
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        // Resolved here, not injected: a gateway whose result store is not configured still serves everything else.
-        var store = services.GetService<IResultStore>()
-            ?? throw new InvalidOperationException("No result store is registered (IResultStore).");
         var content = await store.OpenAsync(taskId, context.RequestAborted);
         if (content is null)
         {

@@ -12,6 +12,7 @@ namespace TaskQueue.Gateway.Tests.Support;
 /// </summary>
 public sealed class GatewayProcess : IAsyncLifetime
 {
+    private readonly string _resultsFolder = Path.Combine(Path.GetTempPath(), $"taskqueue-gateway-{Guid.NewGuid():N}");
     private ExternalProcess? _process;
 
     public int Port { get; } = FreePort.Next();
@@ -36,6 +37,7 @@ public sealed class GatewayProcess : IAsyncLifetime
             {
                 // Nothing listens there: the gateway runs without a cluster.
                 ["TaskQueue__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["TaskQueue__Results__LocalFolder__Path"] = _resultsFolder,
                 ["DOTNET_ENVIRONMENT"] = "Production",
                 ["Logging__LogLevel__Orleans"] = "Error",
             },
@@ -75,6 +77,11 @@ public sealed class GatewayProcess : IAsyncLifetime
         if (_process is not null)
         {
             await _process.DisposeAsync();
+        }
+
+        if (Directory.Exists(_resultsFolder))
+        {
+            Directory.Delete(_resultsFolder, recursive: true);
         }
     }
 }

@@ -13,12 +13,24 @@ namespace TaskQueue.Gateway.Tests.Support;
 /// </summary>
 public sealed class NoClusterGatewayFactory : WebApplicationFactory<Program>
 {
+    private readonly string _resultsFolder = Path.Combine(Path.GetTempPath(), $"taskqueue-gateway-{Guid.NewGuid():N}");
+
     /// <summary>The port the gateway tries to reach the cluster on; nothing listens there.</summary>
     public int ClusterPort { get; } = FreePort.Next();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_resultsFolder))
+        {
+            Directory.Delete(_resultsFolder, recursive: true);
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("TaskQueue:Cluster:GatewayPort", ClusterPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("TaskQueue:Results:LocalFolder:Path", _resultsFolder);
         builder.ConfigureLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
 

@@ -1,3 +1,8 @@
+using TaskQueue.Silo.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTaskQueueSilo();
+
 var app = builder.Build();
+app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
 app.Run();

@@ -84,7 +84,7 @@ public sealed partial class TaskGrain
             return false;
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         Record.Attempts.Add(new AttemptRecord { Number = number, StartedAt = now });
         Record.Status = TaskState.Running;
         Record.NextAttemptAt = null;
@@ -100,7 +100,7 @@ public sealed partial class TaskGrain
             return false;
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         attempt.EndedAt = now;
         attempt.Outcome = result.Outcome;
         attempt.StatusCode = result.StatusCode;
@@ -178,7 +178,7 @@ public sealed partial class TaskGrain
             return;
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         open.EndedAt = now;
         open.Outcome = AttemptOutcome.Interrupted;
         open.Message = reason;

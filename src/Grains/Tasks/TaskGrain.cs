@@ -46,7 +46,7 @@ public sealed partial class TaskGrain(
             return new SubmitResult { Outcome = SubmitOutcome.Invalid, Errors = errors };
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         task.State = new TaskRecord
         {
             Id = this.GetPrimaryKey(),
@@ -94,7 +94,7 @@ public sealed partial class TaskGrain(
             return new CancelResult { Outcome = CancelOutcome.AlreadyFinished, Task = Record.ToView() };
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         if (Record.OpenAttempt is { } open)
         {
             open.EndedAt = now;
@@ -110,6 +110,13 @@ public sealed partial class TaskGrain(
         StopAttempt();
         await FinishAsync();
         return new CancelResult { Outcome = CancelOutcome.Cancelled, Task = Record.ToView() };
+    }
+
+    /// <summary>The time, whole milliseconds: what store indexes keep, so a listing and a read agree.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     private bool IsVisibleTo(string userId) =>

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using TaskQueue.Grains;
+using TaskQueue.Grains.Dispatch;
+using TaskQueue.Grains.Storage;
+using TaskQueue.Grains.Tasks;
+using TaskQueue.Grains.TaskTypes;
+using TaskQueue.Silo.Results;
+using TaskQueue.Silo.Storage.Embedded;
+
+namespace TaskQueue.Silo.Hosting;
+
+/// <summary>Hosts a TaskQueue silo in any .NET host: the silo process, a co-hosting gateway, tests.</summary>
+public static class TaskQueueSiloExtensions
+{
+    /// <summary>
+    /// Adds an Orleans silo with TaskQueue's grains, task storage, reminders, result store and dispatcher,
+    /// all configured from <c>TaskQueue:*</c> settings and validated at start.
+    /// </summary>
+    public static IHostApplicationBuilder AddTaskQueueSilo(this IHostApplicationBuilder builder)
+    {
+        builder.AddTaskQueueGrains();
+        var cluster = builder.Configuration.GetSection(TaskQueueClusterOptions.SectionName).Get<TaskQueueClusterOptions>()
+            ?? new TaskQueueClusterOptions();
+
+        // One machine, one silo: the embedded store cannot be shared, so membership needs no table.
+        builder.UseOrleans(silo =>
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds everything a TaskQueue silo runs except how it finds its cluster: for hosts that bring their
+    /// own membership (the in-process test cluster).
+    /// </summary>
+    public static IHostApplicationBuilder AddTaskQueueGrains(this IHostApplicationBuilder builder)
+    {
+        AddTaskQueueServices(builder.Services);
+        var recovery = builder.Configuration.GetSection(RecoveryOptions.SectionName).Get<RecoveryOptions>()
+            ?? new RecoveryOptions();
+        builder.UseOrleans(silo =>
+        {
+            silo.AddReminders();
+            silo.Configure<ReminderOptions>(options =>
+            {
+                if (recovery.ReminderPeriod < options.MinimumReminderPeriod)
+                {
+                    options.MinimumReminderPeriod = recovery.ReminderPeriod;
+                }
+            });
+        });
+        return builder;
+    }
+
+    private static void AddTaskQueueServices(IServiceCollection services)
+    {
+        services.AddOptions<TaskQueueClusterOptions>().BindConfiguration(TaskQueueClusterOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<TaskQueueClusterOptions>, TaskQueueClusterOptionsValidator>());
+        services.AddOptions<TaskTypesOptions>().BindConfiguration(TaskTypesOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskTypesOptions>, TaskTypesOptionsValidator>());
+        services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.SectionName)
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1),
+                "TaskQueue:Recovery:ReminderPeriod must be at least 1 second (environment variable TaskQueue__Recovery__ReminderPeriod).")
+            .ValidateOnStart();
+        services.AddOptions<TaskStorageOptions>().BindConfiguration(TaskStorageOptions.SectionName).ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<TaskQueueMetrics>();
+        services.AddSingleton<TaskTypeRegistry>();
+        services.AddSingleton<DispatchSlots>();
+        services.AddSingleton<TaskDispatcher>();
+        services.AddSingleton<AttemptWorker>();
+        services.AddHttpClient(TaskDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Task services come and go (Knative scales them): re-resolve their names now and then.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                // A task endpoint that redirects elsewhere is a misconfiguration, not something to follow.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+            })
+            // The dispatcher logs what matters per attempt; per-request client logs would flood the hot path.
+            .RemoveAllLoggers();
+
+        services.AddEmbeddedTaskStorage();
+        services.AddTaskQueueResultStore();
+        services.AddGrainStorage(TaskRecordGrainStorage.Name, static (sp, _) => new TaskRecordGrainStorage(sp.GetRequiredService<ITaskStore>()));
+    }
+}

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using TaskQueue.Silo.Hosting;
 using TaskQueue.Silo.Results;
 
 namespace TaskQueue.Gateway.Hosting;
@@ -38,12 +39,8 @@ internal static class ClusterHosting
     {
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
 
-        // ───── The single call site of the silo host. ─────
-        // TODO: replace this throw with builder.AddTaskQueueSilo() (src/Silo/Hosting) once the silo host is on
-        // main. Until then a gateway configured to co-host a silo refuses to start rather than run without one.
-        throw new InvalidOperationException(
-            $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.HostSilo)} is true, but this build has no silo " +
-            "host to run in-process. Set TaskQueue__Gateway__HostSilo=false and run the silo separately.");
+        // ───── The single call site of the silo host: grains, task storage, reminders, result store. ─────
+        builder.AddTaskQueueSilo();
     }
 
     private static void AddClusterClient(IHostApplicationBuilder builder)

@@ -39,7 +39,7 @@ internal static class ClusterHosting
     {
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
 
-        // ───── The single call site of the silo host: grains, task storage, reminders, result store. ─────
+        // ───── The single call site of the silo host: grains, storage, reminders, result store. ─────
         builder.AddTaskQueueSilo();
     }
 

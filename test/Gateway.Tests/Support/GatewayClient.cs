@@ -15,7 +15,11 @@ public sealed class GatewayClient(HttpClient http, string userId) : IDisposable
     public static string TaskRequestJson(string image, string taskType = "syft") =>
         JsonSerializer.Serialize(new
         {
-            task_request = new { task_type = taskType, @params = new Dictionary<string, string> { ["docker_image_id"] = image } },
+            task_request = new
+            {
+                task_type = taskType,
+                @params = new Dictionary<string, string> { ["docker_image_id"] = image },
+            },
         });
 
     public async Task<HttpResponseMessage> SendAsync(

@@ -116,7 +116,8 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
         var problem = await ProblemAssert.IsProblemAsync(response, 409, TestContext.Current.CancellationToken);
         Assert.Contains("failed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("permanent_failure", task.GetProperty("error").GetProperty("code").GetString());
-        Assert.Contains("cannot be scanned", task.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        var message = task.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("cannot be scanned", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,7 +147,8 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
         using var first = await alice.SendAsync(HttpMethod.Post, $"/tasks/{id}/cancel");
         using var second = await alice.SendAsync(HttpMethod.Post, $"/tasks/{id}/cancel");
 
-        var cancelled = GatewayClient.Parse(await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var cancelled = GatewayClient.Parse(
+            await first.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
         var problem = await ProblemAssert.IsProblemAsync(second, 409, TestContext.Current.CancellationToken);

@@ -47,6 +47,9 @@ internal static class ClusterHosting
     {
         var hostedServicesBefore = builder.Services.Where(IsHostedService).ToHashSet();
 
+        // TODO: find silos through the cluster's membership table (PostgreSQL, MongoDB) once a backend that
+        // several silos share exists. Until then a client reaches only a silo on this machine (the gateway port on
+        // loopback), which is all the embedded backend allows; on Kubernetes the gateway must co-host the silo.
         builder.UseOrleansClient(client =>
         {
             client.UseStaticClustering(gateways => gateways.Configure<IOptions<GatewayClusterOptions>>(

@@ -138,6 +138,25 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
     }
 
     [Fact]
+    public async Task GetResult_CorruptResultFile_ServerErrorWithoutInternals()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var alice = User();
+        var id = (await alice.SubmitAcceptedAsync("corrupt:1")).GetProperty("id").GetGuid();
+        await alice.WaitForStatusAsync(id, "succeeded");
+        var file = Assert.Single(Directory.EnumerateFiles(factory.ResultsFolder, $"{id}*"));
+        await File.WriteAllTextAsync(file, "not a result file", cancellationToken);
+
+        using var response = await alice.SendAsync(HttpMethod.Get, $"/tasks/{id}/result");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, 500, cancellationToken);
+        var text = problem.ToString();
+        Assert.DoesNotContain(factory.ResultsFolder, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("at TaskQueue", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancel_RunningTask_CancelledAndThenConflict()
     {
         using var alice = User();

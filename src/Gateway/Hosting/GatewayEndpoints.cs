@@ -1,0 +1,87 @@
+using TaskQueue.Gateway.Contracts;
+using TaskQueue.Gateway.Health;
+using TaskQueue.Gateway.Http;
+using TaskQueue.Gateway.OpenApi;
+using TaskQueue.Gateway.Tasks;
+using TaskQueue.Gateway.TaskTypes;
+
+namespace TaskQueue.Gateway.Hosting;
+
+/// <summary>The gateway's routes.</summary>
+internal static class GatewayEndpoints
+{
+    private const string ProblemJson = "application/problem+json";
+
+    public static void MapGatewayEndpoints(this WebApplication app)
+    {
+        var tasks = RequireCaller(app.MapGroup("/tasks")).WithTags("Tasks");
+
+        tasks.MapPost("", SubmitTaskEndpoint.HandleAsync)
+            .WithName("SubmitTask")
+            .WithSummary("Submit a task")
+            .WithDescription("Stores the task and starts it. 202 with the task and its Location; 200 with the "
+                + "existing task when the same request is repeated with the same Idempotency-Key.")
+            .WithMetadata(new IdempotencyKeyMetadata(), new RequestBodyMetadata(typeof(SubmitTaskRequest)))
+            .Produces<TaskResponse>(StatusCodes.Status202Accepted)
+            .Produces<TaskResponse>(StatusCodes.Status200OK)
+            .ProducesValidationProblem(contentType: ProblemJson)
+            .ProducesProblem(StatusCodes.Status409Conflict, ProblemJson)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge, ProblemJson)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType, ProblemJson);
+
+        tasks.MapGet("", ListTasksEndpoint.HandleAsync)
+            .WithName("ListTasks")
+            .WithSummary("List your tasks, newest first")
+            .WithDescription("status: queued, running, retrying, succeeded, failed or cancelled. limit: 1-100, "
+                + "default 20. cursor: the next_cursor of the previous page.")
+            .Produces<TaskListResponse>()
+            .ProducesValidationProblem(contentType: ProblemJson);
+
+        tasks.MapGet("/{id}", GetTaskEndpoint.HandleAsync)
+            .WithName("GetTask")
+            .WithSummary("Read one of your tasks")
+            .Produces<TaskResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound, ProblemJson);
+
+        tasks.MapPost("/{id}/cancel", CancelTaskEndpoint.HandleAsync)
+            .WithName("CancelTask")
+            .WithSummary("Cancel one of your unfinished tasks")
+            .Produces<TaskResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound, ProblemJson)
+            .ProducesProblem(StatusCodes.Status409Conflict, ProblemJson);
+
+        tasks.MapGet("/{id}/result", TaskResultEndpoint.HandleAsync)
+            .WithName("GetTaskResult")
+            .WithSummary("Download a succeeded task's result")
+            .WithDescription("Streams the result with its media type; the ETag is its SHA-256. 409 while the task "
+                + "has no result.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound, ProblemJson)
+            .ProducesProblem(StatusCodes.Status409Conflict, ProblemJson);
+
+        RequireCaller(app.MapGroup("/task-types")).WithTags("Task types")
+            .MapGet("", TaskTypesEndpoint.HandleAsync)
+            .WithName("ListTaskTypes")
+            .WithSummary("List the task types you can submit")
+            .Produces<List<TaskTypeResponse>>();
+
+        var health = app.MapGroup("").WithTags("Health");
+        health.MapGet("/healthz", HealthEndpoints.Live)
+            .WithSummary("Liveness: the process answers")
+            .Produces<HealthResponse>();
+        health.MapGet("/readyz", HealthEndpoints.ReadyAsync)
+            .WithSummary("Readiness: the task cluster answers")
+            .Produces<HealthResponse>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable, ProblemJson);
+    }
+
+    private static RouteGroupBuilder RequireCaller(RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<CallerIdentity>()
+            .WithMetadata(new CallerIdentityMetadata())
+            .ProducesProblem(StatusCodes.Status400BadRequest, ProblemJson)
+            .ProducesProblem(StatusCodes.Status401Unauthorized, ProblemJson)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable, ProblemJson);
+        return group;
+    }
+}

@@ -41,14 +41,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the process and waits until its health URL answers.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string?>(_environment)
-        {
-            ["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/'),
-            ["DOTNET_NOLOGO"] = "1",
-        };
+        var environment = new Dictionary<string, string?>(_environment) { ["DOTNET_NOLOGO"] = "1" };
         // Run in the build folder, where the program's appsettings.json files are: its content root.
         var assembly = OutputOf(_project, $"TaskQueue.{_project}.dll");
-        _process = ExternalProcess.Start("dotnet", [assembly], environment, Path.GetDirectoryName(assembly), _project);
+        // --urls, not ASPNETCORE_URLS: the programs' appsettings.json name a URL, and configuration files
+        // outrank that variable while the command line outranks both.
+        _process = ExternalProcess.Start(
+            "dotnet", [assembly, "--urls", BaseAddress.ToString().TrimEnd('/')], environment, Path.GetDirectoryName(assembly), _project);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         while (true)
@@ -71,12 +70,18 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                // The probe's own timeout; the deadline is checked below.
+            }
+
+            if (timeout.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 throw new TimeoutException($"{_project} did not become healthy in 60 s:{Environment.NewLine}{_process.RecentOutput}");
             }
 
-            await Task.Delay(200, timeout.Token);
+            await Task.Delay(200, cancellationToken);
         }
     }
 

@@ -248,10 +248,18 @@ public static class PostgreSqlSchema
         PostgreSqlTables tables,
         CancellationToken cancellationToken)
     {
-        // to_regclass answers null for a missing table (or schema) instead of failing the statement.
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection))
+        // The catalog is read with a query, not with to_regclass: to_regclass may answer from this session's cache
+        // of the catalog, which still says "missing" after another session created the table while this one waited
+        // for the lock (found by the racing-starters test).
+        await using (var exists = new NpgsqlCommand(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND c.relname = 'schema_version')
+            """,
+            connection))
         {
-            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tables.SchemaVersion });
+            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tables.Schema });
             if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
             {
                 return 0;

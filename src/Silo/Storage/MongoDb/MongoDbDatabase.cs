@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -161,11 +162,12 @@ internal sealed class MongoDbDatabase : IDisposable
         catch (TimeoutException unreachable)
         {
             MongoDbStorageLog.Unreachable(_logger, Servers, _options.ServerSelectionTimeout);
+            var timeoutSetting = MongoDbStorageOptionsValidator.SettingAndVariable(
+                nameof(MongoDbStorageOptions.ServerSelectionTimeout));
             throw new InvalidOperationException(
-                $"MongoDB at {Servers} did not answer within {_options.ServerSelectionTimeout} "
-                + $"({MongoDbStorageOptionsValidator.SettingAndVariable(nameof(MongoDbStorageOptions.ServerSelectionTimeout))}). "
-                + $"Check that the server is running and reachable from this host, and the hosts in {setting}. "
-                + $"The driver saw: {FirstLine(Redact(unreachable.Message))}",
+                $"MongoDB at {Servers} did not answer within {_options.ServerSelectionTimeout}{ServerErrors()}. "
+                + "Check that the server is running and that this host can reach it. The servers are set by "
+                + $"{setting}, the wait by {timeoutSetting}.",
                 unreachable);
         }
         catch (MongoException refused) when (FindAuthenticationFailure(refused) is { } authentication)
@@ -188,6 +190,23 @@ internal sealed class MongoDbDatabase : IDisposable
 
     private string Redact(string message) => MongoDbRedaction.Redact(message, _options.ConnectionString);
 
+    /// <summary>What the driver's monitors last saw of each server (": db:27017: Connection refused"), if anything.</summary>
+    private string ServerErrors()
+    {
+        var errors = _client.Cluster.Description.Servers
+            .Where(server => server.HeartbeatException is not null)
+            .Select(server => $"{EndPointText(server.EndPoint)}: {Redact(server.HeartbeatException.GetBaseException().Message)}")
+            .ToList();
+        return errors.Count == 0 ? "" : ": " + string.Join("; ", errors);
+    }
+
+    private static string EndPointText(EndPoint endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        IPEndPoint ip => ip.ToString(),
+        _ => endPoint.ToString() ?? "?",
+    };
+
     private static MongoAuthenticationException? FindAuthenticationFailure(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
@@ -199,11 +218,5 @@ internal sealed class MongoDbDatabase : IDisposable
         }
 
         return null;
-    }
-
-    private static string FirstLine(string text)
-    {
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
     }
 }

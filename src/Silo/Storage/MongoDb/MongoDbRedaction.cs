@@ -90,6 +90,16 @@ internal static class MongoDbRedaction
                 var value = option[(equals + 1)..];
                 yield return value;
                 yield return Unescape(value);
+
+                // authMechanismProperties is a list of NAME:value pairs; each value may be quoted on its own.
+                foreach (var property in Unescape(value).Split(','))
+                {
+                    var colon = property.IndexOf(':', StringComparison.Ordinal);
+                    if (colon >= 0)
+                    {
+                        yield return property[(colon + 1)..];
+                    }
+                }
             }
         }
     }

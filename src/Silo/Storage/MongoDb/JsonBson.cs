@@ -15,7 +15,8 @@ internal static class JsonBson
     {
         if (element.ValueKind is not JsonValueKind.Object)
         {
-            throw new ArgumentException($"Only a JSON object becomes a document, not {element.ValueKind}.", nameof(element));
+            throw new ArgumentException(
+                $"Only a JSON object becomes a document, not {element.ValueKind}.", nameof(element));
         }
 
         var document = new BsonDocument();
@@ -95,7 +96,9 @@ internal static class JsonBson
     // already restrict them to [a-z][a-z0-9_]*. These are the names MongoDB would reject or read as operators.
     private static void CheckFieldName(string name)
     {
-        if (name.StartsWith('$') || name.Contains('.', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+        if (name.StartsWith('$')
+            || name.Contains('.', StringComparison.Ordinal)
+            || name.Contains('\0', StringComparison.Ordinal))
         {
             throw new ArgumentException(
                 $"'{name}' cannot be stored as a MongoDB field name (it starts with $ or holds a dot or NUL); "

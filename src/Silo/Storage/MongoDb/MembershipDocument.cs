@@ -72,7 +72,7 @@ internal static class MembershipDocument
         return (filter, update);
     }
 
-    /// <summary>Replaces the entry if the table and the entry are both still at the expected etags.</summary>
+    /// <summary>Changes the entry if the table and the entry are both still at the expected etags.</summary>
     public static (BsonDocument Filter, BsonDocument Update) Update(
         string clusterId,
         MembershipEntry entry,
@@ -96,41 +96,44 @@ internal static class MembershipDocument
             },
         };
 
-        // "members.$" is the element the $elemMatch above matched.
-        var update = new BsonDocument(
-            "$set",
-            new BsonDocument
-            {
-                { Version, tableVersion.Version },
-                { ETag, newTableETag },
-                { $"{Members}.$", Member(entry, newRowETag) },
-            });
-        return (filter, update);
+        // "members.$" is the element the $elemMatch above matched. Every field is replaced except the heartbeat
+        // times, which only move forward: the entry may come from a read older than the silo's last heartbeat, and
+        // heartbeats leave the row's etag alone, so a plain replace could set the heartbeat back.
+        var member = Member(entry, newRowETag);
+        var set = new BsonDocument { { Version, tableVersion.Version }, { ETag, newTableETag } };
+        var max = new BsonDocument();
+        foreach (var field in member)
+        {
+            var target = field.Name is IAmAlive or UpdatedAt ? max : set;
+            target.Add($"{Members}.$.{field.Name}", field.Value);
+        }
+
+        return (filter, new BsonDocument { { "$set", set }, { "$max", max } });
     }
 
     /// <summary>
-    /// Sets the silo's I-am-alive time and gives its row a new etag (as Orleans' in-memory table does), so that an
-    /// update prepared from an older read cannot put back an older time; the table version is left alone.
+    /// Sets the silo's I-am-alive time and nothing else: not the row's etag (a heartbeat must not make a writer's
+    /// read stale, as in Orleans' SQL tables) and not the table version.
     /// </summary>
     public static (BsonDocument Filter, BsonDocument Update) IAmAliveUpdate(
         string clusterId,
         SiloAddress silo,
-        DateTime iAmAliveTime,
-        ObjectId newRowETag)
+        DateTime iAmAliveTime)
     {
         var filter = new BsonDocument { { "_id", clusterId }, { $"{Members}.{Silo}", SiloKey(silo) } };
         var time = new BsonDateTime(AsUtc(iAmAliveTime));
         var update = new BsonDocument
         {
-            { "$set", new BsonDocument { { $"{Members}.$.{IAmAlive}", time }, { $"{Members}.$.{ETag}", newRowETag } } },
+            { "$set", new BsonDocument($"{Members}.$.{IAmAlive}", time) },
             { "$max", new BsonDocument($"{Members}.$.{UpdatedAt}", time) },
         };
         return (filter, update);
     }
 
     /// <summary>
-    /// Removes entries of silos that are not active and showed no sign of life (start, I-am-alive or a suspicion
-    /// vote) since <paramref name="beforeDate"/>; the table version is left alone, as in Orleans' own tables.
+    /// Removes entries of dead silos that showed no sign of life (start, I-am-alive or a vote that declared them
+    /// dead) since <paramref name="beforeDate"/>, as Orleans 10.4.2's own in-memory table does; the table version
+    /// is left alone. Silos in any other status stay: they may yet come back or be declared dead.
     /// </summary>
     public static BsonDocument RemoveDefunct(DateTimeOffset beforeDate) => new(
         "$pull",
@@ -138,7 +141,7 @@ internal static class MembershipDocument
             Members,
             new BsonDocument
             {
-                { Status, new BsonDocument("$ne", nameof(SiloStatus.Active)) },
+                { Status, nameof(SiloStatus.Dead) },
                 { UpdatedAt, new BsonDocument("$lt", new BsonDateTime(beforeDate.UtcDateTime)) },
             }));
 

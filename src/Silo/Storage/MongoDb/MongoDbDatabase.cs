@@ -88,7 +88,9 @@ internal sealed class MongoDbDatabase : IDisposable
     public void Dispose() => _client.Dispose();
 
     /// <summary>The driver settings: the connection string, with the pool and server selection bounded by ours.</summary>
-    internal static MongoClientSettings CreateSettings(MongoDbStorageOptions options, ILoggerFactory? loggerFactory)
+    internal static MongoClientSettings CreateSettings(
+        MongoDbStorageOptions options,
+        ILoggerFactory? loggerFactory)
     {
         var settings = MongoClientSettings.FromConnectionString(options.ConnectionString);
         settings.MaxConnectionPoolSize = options.MaxConnectionPoolSize;
@@ -143,8 +145,7 @@ internal sealed class MongoDbDatabase : IDisposable
                 throw new InvalidOperationException(
                     $"The MongoDB user may not create indexes in database '{_options.Database}' ({denied.Message}). "
                     + "Grant it the readWrite role, or create the indexes listed in docs/storage-mongodb.md and set "
-                    + $"{MongoDbStorageOptionsValidator.SettingAndVariable(nameof(MongoDbStorageOptions.CreateIndexesOnStart))} "
-                    + "to false.",
+                    + $"{IndexesSetting} to false.",
                     denied);
             }
 
@@ -188,14 +189,18 @@ internal sealed class MongoDbDatabase : IDisposable
         MongoDbStorageLog.Connected(_logger, Servers, _options.Database, _client.Cluster.Description.Type);
     }
 
+    private static string IndexesSetting =>
+        MongoDbStorageOptionsValidator.SettingAndVariable(nameof(MongoDbStorageOptions.CreateIndexesOnStart));
+
     private string Redact(string message) => MongoDbRedaction.Redact(message, _options.ConnectionString);
 
-    /// <summary>What the driver's monitors last saw of each server (": db:27017: Connection refused"), if anything.</summary>
+    /// <summary>What the driver's monitors last saw of each server (": db:27017: Connection refused"), or "".</summary>
     private string ServerErrors()
     {
         var errors = _client.Cluster.Description.Servers
             .Where(server => server.HeartbeatException is not null)
-            .Select(server => $"{EndPointText(server.EndPoint)}: {Redact(server.HeartbeatException.GetBaseException().Message)}")
+            .Select(server =>
+                $"{EndPointText(server.EndPoint)}: {Redact(server.HeartbeatException.GetBaseException().Message)}")
             .ToList();
         return errors.Count == 0 ? "" : ": " + string.Join("; ", errors);
     }

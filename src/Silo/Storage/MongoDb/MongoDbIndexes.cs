@@ -24,7 +24,7 @@ internal static class MongoDbIndexes
         new BsonDocument { { "user_id", 1 }, { "status", 1 }, { "created_at", -1 }, { "_id", -1 } },
         Unique: false);
 
-    /// <summary>One reminder per service, grain and name: upserts find it, and racing upserts cannot double it.</summary>
+    /// <summary>One reminder per service, grain and name: upserts find it, racing upserts cannot double it.</summary>
     public static MongoDbIndex RemindersByGrain { get; } = new(
         MongoDbCollections.Reminders,
         "reminders_by_grain",
@@ -47,5 +47,7 @@ internal static class MongoDbIndexes
 internal sealed record MongoDbIndex(string Collection, string Name, BsonDocument Keys, bool Unique)
 {
     public CreateIndexModel<BsonDocument> ToModel() =>
-        new(new BsonDocumentIndexKeysDefinition<BsonDocument>(Keys), new CreateIndexOptions { Name = Name, Unique = Unique });
+        new(
+            new BsonDocumentIndexKeysDefinition<BsonDocument>(Keys),
+            new CreateIndexOptions { Name = Name, Unique = Unique });
 }

@@ -15,8 +15,6 @@ internal sealed class MongoDbMembershipTable(
     IOptions<ClusterOptions> clusterOptions,
     ILogger<MongoDbMembershipTable> logger) : IMembershipTable
 {
-    // What ReadAll answers for a cluster without a document: version 0, and an etag no write can match.
-    private const string NoDocumentETag = "none";
     private readonly string _clusterId = clusterOptions.Value.ClusterId;
 
     public Task InitializeMembershipTable(bool tryInitTableVersion) =>
@@ -30,18 +28,7 @@ internal sealed class MongoDbMembershipTable(
             return;
         }
 
-        try
-        {
-            await database.Membership.InsertOneAsync(
-                MembershipDocument.NewCluster(_clusterId, ObjectId.GenerateNewId()),
-                options: null,
-                cancellationToken);
-            MongoDbStorageLog.MembershipDocumentCreated(logger, _clusterId);
-        }
-        catch (MongoWriteException exists) when (exists.WriteError?.Category is ServerErrorCategory.DuplicateKey)
-        {
-            // Another silo created it first, or this cluster ran before: either way the table is there.
-        }
+        await CreateDocumentAsync(cancellationToken);
     }
 
     public Task DeleteMembershipTableEntries(string clusterId) =>
@@ -74,16 +61,14 @@ internal sealed class MongoDbMembershipTable(
     public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var cluster = await ReadDocumentAsync(cancellationToken);
-        return cluster is null ? Missing() : MembershipDocument.ReadTable(cluster, key);
+        return MembershipDocument.ReadTable(await ReadOrCreateDocumentAsync(cancellationToken), key);
     }
 
     public Task<MembershipTableData> ReadAll() => ReadAllAsync(CancellationToken.None);
 
     public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken)
     {
-        var cluster = await ReadDocumentAsync(cancellationToken);
-        return cluster is null ? Missing() : MembershipDocument.ReadTable(cluster);
+        return MembershipDocument.ReadTable(await ReadOrCreateDocumentAsync(cancellationToken));
     }
 
     public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) =>
@@ -141,20 +126,54 @@ internal sealed class MongoDbMembershipTable(
     public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var (filter, update) = MembershipDocument.IAmAliveUpdate(
-            _clusterId, entry.SiloAddress, entry.IAmAliveTime, ObjectId.GenerateNewId());
+        var (filter, update) = MembershipDocument.IAmAliveUpdate(_clusterId, entry.SiloAddress, entry.IAmAliveTime);
         await database.Membership.UpdateOneAsync(filter, update, options: null, cancellationToken);
     }
 
-    private Task<BsonDocument?> ReadDocumentAsync(CancellationToken cancellationToken) =>
-        database.Membership
-            .Find(new BsonDocument("_id", _clusterId))
-            .FirstOrDefaultAsync(cancellationToken)!;
-
-    private MembershipTableData Missing()
+    /// <summary>
+    /// The cluster's document, created at version 0 when there is none: after
+    /// <see cref="DeleteMembershipTableEntriesAsync"/> a cluster starts again from its first version, as Orleans' own
+    /// tables let it, instead of refusing every insert until a silo restarts.
+    /// </summary>
+    private async Task<BsonDocument> ReadOrCreateDocumentAsync(CancellationToken cancellationToken)
     {
-        MongoDbStorageLog.MembershipDocumentMissing(logger, _clusterId);
-        return new MembershipTableData(new TableVersion(0, NoDocumentETag));
+        for (var attempt = 0; ; attempt++)
+        {
+            var cluster = await database.Membership
+                .Find(new BsonDocument("_id", _clusterId))
+                .FirstOrDefaultAsync(cancellationToken);
+            if (cluster is not null)
+            {
+                return cluster;
+            }
+
+            // A delete racing with this read could remove the document again; twice in a row is not a race.
+            if (attempt == 2)
+            {
+                throw new InvalidOperationException(
+                    $"The membership document of cluster '{_clusterId}' in MongoDB database '{database.DatabaseName}' "
+                    + "disappears as soon as it is created: something keeps deleting it.");
+            }
+
+            await CreateDocumentAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Creates the cluster's document at version 0 unless it exists.</summary>
+    private async Task CreateDocumentAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.Membership.InsertOneAsync(
+                MembershipDocument.NewCluster(_clusterId, ObjectId.GenerateNewId()),
+                options: null,
+                cancellationToken);
+            MongoDbStorageLog.MembershipDocumentCreated(logger, _clusterId);
+        }
+        catch (MongoWriteException exists) when (exists.WriteError?.Category is ServerErrorCategory.DuplicateKey)
+        {
+            // Another silo created it first, or this cluster ran before: either way the table is there.
+        }
     }
 
     private bool Lost(string operation, MembershipEntry entry)

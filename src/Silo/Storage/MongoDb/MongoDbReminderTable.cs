@@ -14,6 +14,7 @@ namespace TaskQueue.Silo.Storage.MongoDb;
 internal sealed class MongoDbReminderTable(MongoDbDatabase database, IOptions<ClusterOptions> clusterOptions)
     : IReminderTable
 {
+    private static readonly UpdateOptions Upsert = new() { IsUpsert = true };
     private readonly string _serviceId = clusterOptions.Value.ServiceId;
 
     public Task StartAsync(CancellationToken cancellationToken = default) => database.StartAsync(cancellationToken);
@@ -60,13 +61,13 @@ internal sealed class MongoDbReminderTable(MongoDbDatabase database, IOptions<Cl
         var update = ReminderDocument.Upsert(entry, etag);
         try
         {
-            await database.Reminders.UpdateOneAsync(filter, update, new UpdateOptions { IsUpsert = true }, cancellationToken);
+            await database.Reminders.UpdateOneAsync(filter, update, Upsert, cancellationToken);
         }
         catch (MongoWriteException raced) when (raced.WriteError?.Category is ServerErrorCategory.DuplicateKey)
         {
             // Two upserts of a new reminder raced and the unique index refused the second insert. MongoDB 4.2 and
             // later retry this themselves; an older server leaves it to us, and now the document exists to update.
-            await database.Reminders.UpdateOneAsync(filter, update, new UpdateOptions { IsUpsert = true }, cancellationToken);
+            await database.Reminders.UpdateOneAsync(filter, update, Upsert, cancellationToken);
         }
 
         return MongoDbETag.ToText(etag);

@@ -63,12 +63,6 @@ internal static partial class MongoDbStorageLog
         string clusterId);
 
     [LoggerMessage(
-        EventId = 3322,
-        Level = LogLevel.Warning,
-        Message = "The membership document of cluster {ClusterId} does not exist; silos create it as they start")]
-    public static partial void MembershipDocumentMissing(ILogger logger, string clusterId);
-
-    [LoggerMessage(
         EventId = 3323,
         Level = LogLevel.Information,
         Message = "Removed the defunct silo entries of cluster {ClusterId} with no sign of life since {BeforeDate}")]

@@ -22,7 +22,9 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
         var document = await database.Tasks
             .Find(TaskQueries.ById(taskId))
             .FirstOrDefaultAsync(cancellationToken);
-        return document is null ? null : new StoredTask(TaskDocument.ReadRecord(document), TaskDocument.ReadETag(document));
+        return document is null
+            ? null
+            : new StoredTask(TaskDocument.ReadRecord(document), TaskDocument.ReadETag(document));
     }
 
     public async Task<string> WriteAsync(TaskRecord record, string? expectedETag, CancellationToken cancellationToken)
@@ -75,7 +77,8 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
             throw Conflict(taskId, expectedETag);
         }
 
-        var deleted = await database.Tasks.DeleteOneAsync(TaskQueries.ByIdAndVersion(taskId, expected), cancellationToken);
+        var deleted = await database.Tasks.DeleteOneAsync(
+            TaskQueries.ByIdAndVersion(taskId, expected), cancellationToken);
         if (deleted.DeletedCount != 1)
         {
             throw Conflict(taskId, expectedETag);

@@ -51,12 +51,16 @@ internal static class TaskDocument
 
     public static BsonDateTime Date(DateTimeOffset time) => new(time.ToUnixTimeMilliseconds());
 
+    private static DateTimeOffset Time(BsonValue date) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(date.AsBsonDateTime.MillisecondsSinceEpoch);
+
     /// <summary>The record stored in <paramref name="document"/>, read through <c>TaskRecordJson</c>.</summary>
     public static TaskRecord ReadRecord(BsonDocument document)
     {
         if (!document.TryGetValue(Record, out var stored) || stored is not BsonDocument record)
         {
-            throw new InvalidDataException($"The task document {document.GetValue(Id, BsonNull.Value)} has no record.");
+            throw new InvalidDataException(
+                $"The task document {document.GetValue(Id, BsonNull.Value)} has no record.");
         }
 
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -85,8 +89,8 @@ internal static class TaskDocument
             Id = document[Id].AsBsonBinaryData.ToGuid(GuidRepresentation.Standard),
             TaskType = document[TaskType].AsString,
             Status = status,
-            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(document[CreatedAt].AsBsonDateTime.MillisecondsSinceEpoch),
-            UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(document[UpdatedAt].AsBsonDateTime.MillisecondsSinceEpoch),
+            CreatedAt = Time(document[CreatedAt]),
+            UpdatedAt = Time(document[UpdatedAt]),
             AttemptCount = document[AttemptCount].AsInt32,
         };
     }

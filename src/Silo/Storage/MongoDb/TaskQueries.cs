@@ -26,7 +26,7 @@ internal static class TaskQueries
 
     public static BsonDocument ById(Guid taskId) => new(TaskDocument.Id, TaskDocument.IdValue(taskId));
 
-    /// <summary>The document only while it is still at <paramref name="version"/>: the optimistic concurrency check.</summary>
+    /// <summary>The document while it is still at <paramref name="version"/>: the optimistic concurrency check.</summary>
     public static BsonDocument ByIdAndVersion(Guid taskId, ObjectId version) => new()
     {
         { TaskDocument.Id, TaskDocument.IdValue(taskId) },

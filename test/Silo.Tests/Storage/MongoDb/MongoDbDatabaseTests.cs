@@ -83,7 +83,8 @@ public sealed class MongoDbDatabaseTests
     {
         using var database = Database("mongodb://127.0.0.1:1/?w=1&journal=false&readConcernLevel=local", 1);
 
-        foreach (var collection in new[] { database.Tasks, database.Reminders, database.Membership })
+        var collections = new[] { database.Tasks, database.Reminders, database.Membership };
+        foreach (var collection in collections)
         {
             Assert.Equal("majority", collection.Settings.WriteConcern.W.ToString());
             Assert.True(collection.Settings.WriteConcern.Journal);
@@ -91,8 +92,9 @@ public sealed class MongoDbDatabaseTests
             Assert.Equal(MongoDB.Driver.ReadPreference.Primary, collection.Settings.ReadPreference);
         }
 
-        Assert.Equal(["tasks", "reminders", "membership"],
-            new[] { database.Tasks, database.Reminders, database.Membership }.Select(c => c.CollectionNamespace.CollectionName));
+        Assert.Equal(
+            ["tasks", "reminders", "membership"],
+            collections.Select(c => c.CollectionNamespace.CollectionName));
     }
 
     private static MongoDbDatabase Database(string connectionString, double timeoutSeconds) =>

@@ -64,7 +64,8 @@ public sealed class MongoDbStorageServiceCollectionExtensionsTests : IDisposable
 
         var ours = Find<InvalidOperationException>(error);
         Assert.NotNull(ours);
-        Assert.StartsWith($"MongoDB at 127.0.0.1:{_mongoPort} did not answer within 00:00:01", ours.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"MongoDB at 127.0.0.1:{_mongoPort} did not answer within 00:00:01", ours.Message, StringComparison.Ordinal);
         Assert.Contains("TaskQueue__Storage__MongoDb__ConnectionString", ours.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, error.ToString(), StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"Start-up took {clock.Elapsed} to fail.");

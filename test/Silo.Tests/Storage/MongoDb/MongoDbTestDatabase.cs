@@ -22,6 +22,8 @@ public sealed class MongoDbTestDatabase : IAsyncLifetime
         + "database of its own, dropped afterwards. No MongoDB server can be installed on the project's machines "
         + "(not in apt, npm or NuGet), so these tests are skipped there, under CI (TASKQUEUE_REQUIRE_TOOLS=1) too.";
 
+    private bool _handedOut;
+
     public MongoDbTestDatabase()
     {
         var connectionString = Environment.GetEnvironmentVariable(Variable);
@@ -41,6 +43,9 @@ public sealed class MongoDbTestDatabase : IAsyncLifetime
         {
             Assert.Skip(SkipReason);
         }
+
+        // From here on the database may exist, so it is dropped at the end.
+        _handedOut = true;
 
         return new MongoDbStorageOptions
         {
@@ -72,7 +77,7 @@ public sealed class MongoDbTestDatabase : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (ConnectionString is null)
+        if (ConnectionString is null || !_handedOut)
         {
             return;
         }

@@ -42,6 +42,9 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public string ResultsFolder => Path.Combine(_folder, "results");
 
+    /// <summary>The port Orleans clients (the gateway, other .NET services) connect to.</summary>
+    public int OrleansGatewayPort => _gatewayPort;
+
     /// <summary>Starts a silo and a gateway with these task type settings (environment variable names).</summary>
     public static async Task<LocalSystem> StartAsync(Dictionary<string, string?> taskTypes, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ public sealed class ExternalProcess : IAsyncDisposable
     private const int KeptLines = 400;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _standardOutput = new();
 
     private ExternalProcess(Process process, string name)
     {
@@ -36,6 +37,9 @@ public sealed class ExternalProcess : IAsyncDisposable
 
     /// <summary>The last lines the process wrote, stdout and stderr interleaved.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Everything the process wrote to stdout alone: for programs that answer there.</summary>
+    public string StandardOutput => string.Join(Environment.NewLine, _standardOutput);
 
     /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>.</summary>
     public static ExternalProcess Start(
@@ -72,7 +76,15 @@ public sealed class ExternalProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var started = new ExternalProcess(process, name ?? Path.GetFileName(fileName));
-        process.OutputDataReceived += (_, e) => started.Keep(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                started._standardOutput.Enqueue(e.Data);
+            }
+
+            started.Keep(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => started.Keep(e.Data);
         process.Start();
         process.BeginOutputReadLine();

@@ -31,6 +31,12 @@ public sealed record AttemptResult
     [Id(5)]
     public string? ErrorCode { get; init; }
 
+    /// <summary>
+    /// True when the service said it is busy or rate-limited and when to come back (429 or 503 with
+    /// <c>Retry-After</c>): the whole task type waits, not only this task.
+    /// </summary>
+    public bool IsThrottled => RetryAfter is not null && StatusCode is 429 or 503;
+
     public static AttemptResult Transient(string message, int? statusCode = null, TimeSpan? retryAfter = null) =>
         new() { Outcome = AttemptOutcome.TransientFailure, Message = message, StatusCode = statusCode, RetryAfter = retryAfter };
 

@@ -9,14 +9,15 @@ public static class RetryDelay
     private const double Jitter = 0.2;
 
     /// <summary>
-    /// The wait after failed attempt <paramref name="attempt"/> (1-based): what <c>Retry-After</c> asked for,
-    /// capped at MaxRetryAfter, or InitialBackoff doubled per attempt, capped at MaxBackoff, with jitter.
+    /// The wait after failed attempt <paramref name="attempt"/> (1-based): InitialBackoff doubled per attempt,
+    /// capped at MaxBackoff, ±20 %; or, when the service sent <c>Retry-After</c>, what it asked for (capped at
+    /// MaxRetryAfter) plus up to 20 %, never less, so that tasks told the same thing do not return together.
     /// </summary>
     public static TimeSpan After(int attempt, TimeSpan? retryAfter, TaskTypeOptions type, double random)
     {
         if (retryAfter is { } asked)
         {
-            return asked < TimeSpan.Zero ? TimeSpan.Zero : asked > type.MaxRetryAfter ? type.MaxRetryAfter : asked;
+            return Honoured(asked, type) * (1 + random * Jitter);
         }
 
         var doublings = Math.Min(attempt - 1, 30);
@@ -24,4 +25,8 @@ public static class RetryDelay
         var spread = 1 + ((random * 2) - 1) * Jitter;
         return TimeSpan.FromMilliseconds(backoff * spread);
     }
+
+    /// <summary>What the queue honours of a <c>Retry-After</c>: not negative, at most MaxRetryAfter.</summary>
+    public static TimeSpan Honoured(TimeSpan retryAfter, TaskTypeOptions type) =>
+        retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter > type.MaxRetryAfter ? type.MaxRetryAfter : retryAfter;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaskQueue.Grains.Dispatch;
 using TaskQueue.Grains.Interfaces;
@@ -14,6 +15,7 @@ public sealed partial class AttemptWorker(
     DispatchSlots slots,
     TaskDispatcher dispatcher,
     IResultStore results,
+    IHostApplicationLifetime lifetime,
     ILogger<AttemptWorker> logger)
 {
     /// <summary>
@@ -24,23 +26,29 @@ public sealed partial class AttemptWorker(
         ITaskAttemptSink task,
         TaskTypeDefinition type,
         Guid taskId,
+        string userId,
         int number,
         IReadOnlyDictionary<string, string> parameters,
         CancellationToken cancellationToken)
     {
         try
         {
-            using var slot = await slots.AcquireAsync(type, cancellationToken);
+            using var slot = await slots.AcquireAsync(type, userId, cancellationToken);
             if (!await task.BeginAttemptAsync(number))
             {
                 return;
             }
 
             var result = await dispatcher.RunAsync(type, taskId, number, parameters, cancellationToken);
+            if (result.IsThrottled)
+            {
+                slots.Pause(type, RetryDelay.Honoured(result.RetryAfter!.Value, type.Options));
+            }
+
             slot.Dispose();
 
-            var recorded = await task.CompleteAttemptAsync(number, result);
-            if (!recorded && result.Outcome == AttemptOutcome.Succeeded)
+            var receipt = await task.CompleteAttemptAsync(number, result);
+            if (receipt == AttemptReceipt.DiscardResult && result.Outcome == AttemptOutcome.Succeeded)
             {
                 // The task was cancelled while the result was being stored: nobody will ever read it.
                 await results.DeleteAsync(taskId, CancellationToken.None);
@@ -49,12 +57,21 @@ public sealed partial class AttemptWorker(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The silo is stopping under the attempt: the task is handed over or resumes after restart.
+            LogWorkerStoppedWithSilo(e, taskId, number);
+        }
         catch (Exception e)
         {
             // The grain notices the worker ended without a report and recovers the attempt.
             LogWorkerFailed(e, taskId, number);
         }
     }
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug,
+        Message = "Attempt {Attempt} of task {TaskId} stopped with its silo; the task goes on elsewhere or after restart")]
+    private partial void LogWorkerStoppedWithSilo(Exception exception, Guid taskId, int attempt);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error,
         Message = "Attempt {Attempt} of task {TaskId} could not report to its task; the task will recover it")]

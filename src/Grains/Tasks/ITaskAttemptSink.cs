@@ -15,8 +15,8 @@ public interface ITaskAttemptSink : IGrainWithGuidKey
     /// </summary>
     Task<bool> BeginAttemptAsync(int number);
 
-    /// <summary>Records how attempt <paramref name="number"/> ended; false when it was no longer open.</summary>
-    Task<bool> CompleteAttemptAsync(int number, AttemptResult result);
+    /// <summary>Records how attempt <paramref name="number"/> ended, unless it was no longer open.</summary>
+    Task<AttemptReceipt> CompleteAttemptAsync(int number, AttemptResult result);
 
     /// <summary>Wakes the task so that it goes on; sent when its activation hands it over at shutdown.</summary>
     [OneWay]

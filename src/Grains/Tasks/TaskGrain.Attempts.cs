@@ -50,7 +50,13 @@ public sealed partial class TaskGrain
             await RecoverOpenAttemptAsync(
                 $"The attempt was handed over because its activation stopped ({reason.ReasonCode}).",
                 handedOver: true);
-            this.AsReference<ITaskAttemptSink>().ResumeAsync().Ignore();
+
+            // The wake-up can only land on another silo; alone, the task waits for its reminder after restart.
+            if (OtherSilosAreActive())
+            {
+                this.AsReference<ITaskAttemptSink>().ResumeAsync().Ignore();
+            }
+
             LogHandedOver(Record.Id, reason.ReasonCode);
         }
         catch (Exception e)
@@ -93,11 +99,13 @@ public sealed partial class TaskGrain
         return true;
     }
 
-    public async Task<bool> CompleteAttemptAsync(int number, AttemptResult result)
+    public async Task<AttemptReceipt> CompleteAttemptAsync(int number, AttemptResult result)
     {
         if (Record.OpenAttempt is not { } attempt || attempt.Number != number || Record.Status != TaskState.Running)
         {
-            return false;
+            // Only a task that ended without success may lose what a stray attempt stored: while it goes on,
+            // or once it succeeded, the stored result may be a later attempt's.
+            return Record.Status is TaskState.Cancelled or TaskState.Failed ? AttemptReceipt.DiscardResult : AttemptReceipt.Ignored;
         }
 
         var now = Now();
@@ -110,7 +118,7 @@ public sealed partial class TaskGrain
 
         StopAttempt();
         await AfterDecisionAsync(attempt);
-        return true;
+        return AttemptReceipt.Recorded;
     }
 
     /// <summary>What the task does after an attempt: succeed, fail, or wait for the next one.</summary>
@@ -254,7 +262,8 @@ public sealed partial class TaskGrain
         var taskId = Record.Id;
 
         // Off the grain's turn, so that reads and cancellation are answered while the service works.
-        var work = Task.Run(() => worker.RunAsync(self, type, taskId, number, parameters, cancellation.Token));
+        var userId = Record.UserId;
+        var work = Task.Run(() => worker.RunAsync(self, type, taskId, userId, number, parameters, cancellation.Token));
         _inFlight = new InFlightAttempt(number, cancellation, work);
         _watch ??= this.RegisterGrainTimer(
             static (grain, _) => grain.WatchAsync(),
@@ -273,6 +282,10 @@ public sealed partial class TaskGrain
         _watch = null;
         await GoOnAsync();
     }
+
+    private bool OtherSilosAreActive() =>
+        membership.CurrentSnapshot.Members.Values.Any(
+            member => member.Status == SiloStatus.Active && !member.SiloAddress.Equals(localSilo.SiloAddress));
 
     private void StopAttempt()
     {

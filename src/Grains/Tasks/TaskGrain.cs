@@ -21,6 +21,8 @@ public sealed partial class TaskGrain(
     AttemptWorker worker,
     IOptions<RecoveryOptions> recovery,
     TaskQueueMetrics metrics,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, ITaskAttemptSink, IRemindable
 {
@@ -60,10 +62,12 @@ public sealed partial class TaskGrain(
             MaxAttempts = type.Options.MaxAttempts,
         };
 
-        // The record and the reminder are both durable before the caller hears "accepted": the record so the
-        // task exists, the reminder so a crash cannot strand it. A reminder left behind by a failed write
-        // finds no task when it fires and removes itself.
-        await Task.WhenAll(WriteAsync(), RegisterReminderAsync());
+        // The reminder and the record are both durable before the caller hears "accepted": the reminder so a
+        // crash cannot strand the task, the record so it exists. The reminder goes first: if it fails, nothing
+        // was stored and the caller can simply try again; a reminder left behind by a failed write finds no task
+        // when it fires and removes itself.
+        await RegisterReminderAsync();
+        await WriteAsync();
 
         metrics.Submitted(type.Name);
         LogAccepted(Record.Id, type.Name, Record.UserId);

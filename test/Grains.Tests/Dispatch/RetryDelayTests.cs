@@ -37,18 +37,21 @@ public sealed class RetryDelayTests
         Assert.Equal(expectedSeconds, delay.TotalSeconds, precision: 6);
     }
 
-    [Fact]
-    public void After_RetryAfterGiven_WaitsExactlyThatLong()
+    [Theory]
+    [InlineData(0.0, 7.0)]
+    [InlineData(0.5, 7.7)]
+    [InlineData(1.0, 8.4)]
+    public void After_RetryAfterGiven_WaitsAtLeastThatLongAndAtMostTwentyPercentMore(double random, double expectedSeconds)
     {
-        var delay = RetryDelay.After(1, TimeSpan.FromSeconds(7), Type, random: 0.99);
+        var delay = RetryDelay.After(1, TimeSpan.FromSeconds(7), Type, random);
 
-        Assert.Equal(TimeSpan.FromSeconds(7), delay);
+        Assert.Equal(expectedSeconds, delay.TotalSeconds, precision: 6);
     }
 
     [Fact]
     public void After_RetryAfterBeyondLimit_IsCappedAtMaxRetryAfter()
     {
-        var delay = RetryDelay.After(1, TimeSpan.FromDays(3), Type, random: 0.5);
+        var delay = RetryDelay.After(1, TimeSpan.FromDays(3), Type, random: 0.0);
 
         Assert.Equal(Type.MaxRetryAfter, delay);
     }

@@ -125,6 +125,7 @@ public sealed class TaskClusterFixture : IAsyncLifetime
             ("MaxAttempts", "2"), ("InitialBackoff", "00:00:00.100"), ("AttemptDeadline", "00:00:00.500"));
         AddType(settings, "narrow", Service.Endpoint, ("MaxConcurrentAttempts", "2"));
         AddType(settings, "tiny", Service.Endpoint, ("MaxResultBytes", "16"));
+        AddType(settings, "single", Service.Endpoint, ("MaxConcurrentAttempts", "1"), ("MaxAttempts", "3"));
         return settings;
     }
 

@@ -288,4 +288,42 @@ public sealed class TaskGrainTests(TaskClusterFixture cluster)
             Assert.Equal(t.Attempts.Count, cluster.Service.CallsFor(t.Id).Count);
         });
     }
+
+    [Fact]
+    public async Task Dispatch_ServiceBusyForAWhile_WaitingTasksDoNotSpendTheirAttempts()
+    {
+        // One scan at a time, like SyftService: while it is busy it answers 503 with Retry-After at once.
+        var busyUntil = DateTimeOffset.UtcNow.AddSeconds(3);
+        var scenario = cluster.Scenario(_ => DateTimeOffset.UtcNow < busyUntil
+            ? ServiceReply.Fail(503, "busy with another scan", retryAfterSeconds: 1)
+            : ServiceReply.Ok("{}") with { Delay = TimeSpan.FromMilliseconds(50) });
+
+        var submitted = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => cluster.SubmitAsync("single", scenario)));
+        var done = await Task.WhenAll(submitted.Select(t => cluster.WaitForFinalAsync(t.Id, TimeSpan.FromSeconds(60))));
+
+        Assert.All(done, t => Assert.Equal(TaskState.Succeeded, t.Status));
+        var refusals = done.Sum(t => t.Attempts.Count(a => a.StatusCode == 503));
+        Assert.InRange(refusals, 1, 6);
+    }
+
+    [Fact]
+    public async Task Dispatch_OneUsersBacklog_DoesNotHoldAnotherUsersTaskBehindIt()
+    {
+        var scenario = cluster.Scenario(_ => ServiceReply.Ok("{}") with { Delay = TimeSpan.FromMilliseconds(100) });
+        var backlog = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => cluster.SubmitAsync("single", scenario, userId: "hoarder")));
+        await cluster.WaitForAsync(backlog[0].Id, t => t.Status != TaskState.Queued, userId: "hoarder");
+
+        var other = await cluster.SubmitAsync("single", scenario, userId: "zoe");
+        await cluster.WaitForAsync(other.Id, t => t.Status == TaskState.Succeeded, userId: "zoe");
+
+        var finishedBefore = 0;
+        foreach (var task in backlog)
+        {
+            var view = await cluster.Client.GetGrain<ITaskGrain>(task.Id).GetAsync("hoarder");
+            finishedBefore += view!.Status == TaskState.Succeeded ? 1 : 0;
+        }
+
+        Assert.InRange(finishedBefore, 0, 4);
+        await Task.WhenAll(backlog.Select(t => cluster.WaitForAsync(t.Id, v => v.Status.IsFinal(), TimeSpan.FromSeconds(60), "hoarder")));
+    }
 }

@@ -56,7 +56,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
     public Task<ReminderTableData> ReadRows(GrainId grainId, CancellationToken cancellationToken) =>
         QueryAsync(
             $"SELECT {Columns} FROM {_table} WHERE service_id = $1 AND grain_id = $2",
-            [new NpgsqlParameter<string> { TypedValue = grainId.ToString() }],
+            () => [new NpgsqlParameter<string> { TypedValue = grainId.ToString() }],
             cancellationToken);
 
     public Task<ReminderTableData> ReadRows(uint begin, uint end) => ReadRows(begin, end, CancellationToken.None);
@@ -70,7 +70,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
             : "(grain_hash > $2 OR grain_hash <= $3)";
         return QueryAsync(
             $"SELECT {Columns} FROM {_table} WHERE service_id = $1 AND {condition}",
-            [new NpgsqlParameter<long> { TypedValue = begin }, new NpgsqlParameter<long> { TypedValue = end }],
+            () => [new NpgsqlParameter<long> { TypedValue = begin }, new NpgsqlParameter<long> { TypedValue = end }],
             cancellationToken);
     }
 
@@ -85,6 +85,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
         ArgumentNullException.ThrowIfNull(reminderName);
         var rows = await QueryAsync(
             $"SELECT {Columns} FROM {_table} WHERE service_id = $1 AND grain_id = $2 AND reminder_name = $3",
+            () =>
             [
                 new NpgsqlParameter<string> { TypedValue = grainId.ToString() },
                 new NpgsqlParameter<string> { TypedValue = reminderName },
@@ -179,7 +180,13 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
     };
 
     /// <summary>Runs a query whose first parameter is the service id and reads the rows as reminder entries.</summary>
-    private async Task<ReminderTableData> QueryAsync(
+    private Task<ReminderTableData> QueryAsync(
+        string sql,
+        Func<NpgsqlParameter[]> parameters,
+        CancellationToken cancellationToken) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => QueryOnceAsync(sql, parameters(), cancellationToken));
+
+    private async Task<ReminderTableData> QueryOnceAsync(
         string sql,
         NpgsqlParameter[] parameters,
         CancellationToken cancellationToken)

@@ -52,7 +52,10 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
         _deleteSql = $"DELETE FROM {tables.Tasks} WHERE task_id = $1 AND version = $2 RETURNING version";
     }
 
-    public async Task<StoredTask?> ReadAsync(Guid taskId, CancellationToken cancellationToken)
+    public Task<StoredTask?> ReadAsync(Guid taskId, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ReadOnceAsync(taskId, cancellationToken));
+
+    private async Task<StoredTask?> ReadOnceAsync(Guid taskId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(_readSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
@@ -153,6 +156,11 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(
             query.Limit, TaskListQuery.MaxLimit, $"{nameof(query)}.{nameof(query.Limit)}");
 
+        return await PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ListOnceAsync(userId, query, cancellationToken));
+    }
+
+    private async Task<TaskPage> ListOnceAsync(string userId, TaskListQuery query, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(ListSql(_tasksTable, query));
         var parameters = command.Parameters;
         parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });

@@ -174,7 +174,10 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     }
 
     /// <summary>Sends the statements in one batch; answers each one's first value once the transaction committed.</summary>
-    private async Task<object?[]> ExecuteAsync(List<PostgreSqlPendingWrite> writes)
+    private Task<object?[]> ExecuteAsync(List<PostgreSqlPendingWrite> writes) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ExecuteOnceAsync(writes));
+
+    private async Task<object?[]> ExecuteOnceAsync(List<PostgreSqlPendingWrite> writes)
     {
         // Without an explicit transaction Npgsql sends the batch with one Sync: PostgreSQL runs it as one implicit
         // transaction and commits it before answering ReadyForQuery, which the reader consumes when it closes.

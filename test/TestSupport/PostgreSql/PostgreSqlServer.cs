@@ -38,6 +38,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     private readonly string _binFolder;
     private readonly bool _asPostgresUser;
     private ExternalProcess? _process;
+    private string _lastOutput = "";
 
     private PostgreSqlServer(string binFolder, string folder, bool asPostgresUser)
     {
@@ -62,7 +63,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public int ProcessId => Running.Id;
 
     /// <summary>What the server wrote lately, for failure messages.</summary>
-    public string RecentOutput => _process?.RecentOutput ?? "";
+    public string RecentOutput => _process?.RecentOutput ?? _lastOutput;
 
     private ExternalProcess Running =>
         _process is { HasExited: false } process ? process : throw new InvalidOperationException("PostgreSQL is not running.");
@@ -181,15 +182,25 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server and starts it again on the same port and data.</summary>
+    /// <summary>Stops the server (if it still runs) and starts it again on the same port and data.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
         await StopAsync(cancellationToken);
-        if (!await TryStartAsync(Port, cancellationToken))
+        var output = new List<string>();
+        for (var attempt = 1; attempt <= StartAttempts; attempt++)
         {
-            throw new InvalidOperationException(
-                $"PostgreSQL did not start again on port {Port}.{Environment.NewLine}{RecentOutput}");
+            if (await TryStartAsync(Port, cancellationToken))
+            {
+                return;
+            }
+
+            // After a kill the old server's sessions take a moment to notice and let go of its shared memory.
+            output.Add(RecentOutput);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
+
+        throw new InvalidOperationException(
+            $"PostgreSQL did not start again on port {Port}.{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
     }
 
     public async ValueTask DisposeAsync()
@@ -343,7 +354,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             }
         }
 
+        _lastOutput = _process.RecentOutput;
         await _process.DisposeAsync();
+        _process = null;
         return false;
     }
 

@@ -72,7 +72,10 @@ internal sealed class PostgreSqlGatewayListProvider : IGatewayListProvider
 
     public Task<IList<Uri>> GetGateways() => GetGatewaysAsync(CancellationToken.None);
 
-    public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken)
+    public Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_database.DataSource, () => GetGatewaysOnceAsync(cancellationToken));
+
+    private async Task<IList<Uri>> GetGatewaysOnceAsync(CancellationToken cancellationToken)
     {
         await using var command = _database.DataSource.CreateCommand(_sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _clusterId });

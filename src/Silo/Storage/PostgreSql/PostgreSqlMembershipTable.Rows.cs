@@ -40,7 +40,10 @@ internal sealed partial class PostgreSqlMembershipTable
     /// Reads the version row and the silo rows (all, or one) in one statement, so that both come from one snapshot
     /// as Orleans requires. The outer row guarantees an answer even when the cluster has no rows at all.
     /// </summary>
-    private async Task<MembershipTableData> ReadAsync(SiloAddress? silo, CancellationToken cancellationToken)
+    private Task<MembershipTableData> ReadAsync(SiloAddress? silo, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ReadOnceAsync(silo, cancellationToken));
+
+    private async Task<MembershipTableData> ReadOnceAsync(SiloAddress? silo, CancellationToken cancellationToken)
     {
         var siloCondition = silo is null ? "" : " AND s.address = $2 AND s.port = $3 AND s.generation = $4";
         await using var command = _dataSource.CreateCommand(

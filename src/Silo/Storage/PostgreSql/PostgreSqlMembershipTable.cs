@@ -117,9 +117,17 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.SiloAddress);
         ArgumentNullException.ThrowIfNull(tableVersion);
-        var insert = new NpgsqlBatchCommand(InsertSiloSql);
-        AddRowParameters(insert.Parameters, entry);
-        return WriteAsync(entry, tableVersion, insert, "insert", cancellationToken);
+        return WriteAsync(
+            entry,
+            tableVersion,
+            () =>
+            {
+                var insert = new NpgsqlBatchCommand(InsertSiloSql);
+                AddRowParameters(insert.Parameters, entry);
+                return insert;
+            },
+            "insert",
+            cancellationToken);
     }
 
     public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) =>
@@ -140,10 +148,18 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
             return Task.FromResult(false);
         }
 
-        var update = new NpgsqlBatchCommand(UpdateSiloSql);
-        AddRowParameters(update.Parameters, entry);
-        update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rowETag });
-        return WriteAsync(entry, tableVersion, update, "update", cancellationToken);
+        return WriteAsync(
+            entry,
+            tableVersion,
+            () =>
+            {
+                var update = new NpgsqlBatchCommand(UpdateSiloSql);
+                AddRowParameters(update.Parameters, entry);
+                update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rowETag });
+                return update;
+            },
+            "update",
+            cancellationToken);
     }
 
     public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry, CancellationToken.None);
@@ -153,15 +169,19 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.SiloAddress);
-        await using var command = _dataSource.CreateCommand(
-            $"""
-            UPDATE {_tables.Silos}
-            SET i_am_alive_time = $5, last_update_at = greatest(last_update_at, $5)
-            WHERE cluster_id = $1 AND address = $2 AND port = $3 AND generation = $4
-            """);
-        AddKeyParameters(command.Parameters, entry.SiloAddress);
-        command.Parameters.Add(Time(entry.IAmAliveTime));
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        var updated = await PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, async () =>
+        {
+            await using var command = _dataSource.CreateCommand(
+                $"""
+                UPDATE {_tables.Silos}
+                SET i_am_alive_time = $5, last_update_at = greatest(last_update_at, $5)
+                WHERE cluster_id = $1 AND address = $2 AND port = $3 AND generation = $4
+                """);
+            AddKeyParameters(command.Parameters, entry.SiloAddress);
+            command.Parameters.Add(Time(entry.IAmAliveTime));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        });
+        if (updated == 0)
         {
             PostgreSqlStorageLog.HeartbeatWithoutRow(_logger, entry.SiloAddress, _clusterId);
         }
@@ -179,7 +199,7 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
     private async Task<bool> WriteAsync(
         MembershipEntry entry,
         TableVersion tableVersion,
-        NpgsqlBatchCommand rowCommand,
+        Func<NpgsqlBatchCommand> rowStatement,
         string operation,
         CancellationToken cancellationToken)
     {
@@ -188,6 +208,23 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
             return false;
         }
 
+        var written = await PostgreSqlRetry.OnceIfSessionEndedAsync(
+            _dataSource,
+            () => WriteOnceAsync(tableVersion.Version, tableETag, rowStatement(), cancellationToken));
+        if (!written)
+        {
+            PostgreSqlStorageLog.MembershipConflict(_logger, _clusterId, operation, entry.SiloAddress);
+        }
+
+        return written;
+    }
+
+    private async Task<bool> WriteOnceAsync(
+        int version,
+        long tableETag,
+        NpgsqlBatchCommand rowCommand,
+        CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -205,7 +242,7 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
             Parameters =
             {
                 Text(_clusterId),
-                new NpgsqlParameter<int> { TypedValue = tableVersion.Version },
+                new NpgsqlParameter<int> { TypedValue = version },
                 new NpgsqlParameter<long> { TypedValue = tableETag },
             },
         };
@@ -220,7 +257,6 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
         }
 
         await transaction.RollbackAsync(cancellationToken);
-        PostgreSqlStorageLog.MembershipConflict(_logger, _clusterId, operation, entry.SiloAddress);
         return false;
     }
 

@@ -8,7 +8,8 @@ namespace TaskQueue.Silo.Storage.PostgreSql;
 /// <summary>
 /// Orleans' reminder table in PostgreSQL, keyed by service id, grain and reminder name. Behaves as Orleans' own
 /// tables and the embedded one do: upserts are unconditional and answer a new etag, a remove with a stale etag
-/// answers false, range reads follow the ring.
+/// answers false, range reads follow the ring. Upserts and removes go through the database's batching writer, beside
+/// the task records' writes.
 /// </summary>
 internal sealed class PostgreSqlReminderTable : IReminderTable
 {
@@ -18,6 +19,8 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
     private readonly string _serviceId;
     private readonly string _table;
     private readonly string _upsertSql;
+    private readonly string _removeSql;
+    private readonly PostgreSqlWriter _writer;
 
     public PostgreSqlReminderTable(PostgreSqlDatabase database, IOptions<ClusterOptions> cluster)
     {
@@ -25,6 +28,12 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
         _dataSource = database.DataSource;
         _serviceId = cluster.Value.ServiceId;
         _table = database.Tables.Reminders;
+        _writer = database.Writer;
+        _removeSql = $"""
+            DELETE FROM {_table}
+            WHERE service_id = $1 AND grain_id = $2 AND reminder_name = $3 AND version = $4
+            RETURNING version
+            """;
         _upsertSql = $"""
             INSERT INTO {_table} (service_id, grain_id, reminder_name, grain_hash, start_at, period, version)
             VALUES ($1, $2, $3, $4, $5, $6, nextval({database.Tables.ETagsLiteral}))
@@ -47,7 +56,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
     public Task<ReminderTableData> ReadRows(GrainId grainId, CancellationToken cancellationToken) =>
         QueryAsync(
             $"SELECT {Columns} FROM {_table} WHERE service_id = $1 AND grain_id = $2",
-            [new NpgsqlParameter<string> { TypedValue = grainId.ToString() }],
+            () => [new NpgsqlParameter<string> { TypedValue = grainId.ToString() }],
             cancellationToken);
 
     public Task<ReminderTableData> ReadRows(uint begin, uint end) => ReadRows(begin, end, CancellationToken.None);
@@ -61,7 +70,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
             : "(grain_hash > $2 OR grain_hash <= $3)";
         return QueryAsync(
             $"SELECT {Columns} FROM {_table} WHERE service_id = $1 AND {condition}",
-            [new NpgsqlParameter<long> { TypedValue = begin }, new NpgsqlParameter<long> { TypedValue = end }],
+            () => [new NpgsqlParameter<long> { TypedValue = begin }, new NpgsqlParameter<long> { TypedValue = end }],
             cancellationToken);
     }
 
@@ -76,6 +85,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
         ArgumentNullException.ThrowIfNull(reminderName);
         var rows = await QueryAsync(
             $"SELECT {Columns} FROM {_table} WHERE service_id = $1 AND grain_id = $2 AND reminder_name = $3",
+            () =>
             [
                 new NpgsqlParameter<string> { TypedValue = grainId.ToString() },
                 new NpgsqlParameter<string> { TypedValue = reminderName },
@@ -95,15 +105,24 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
         }
 
         ArgumentException.ThrowIfNullOrEmpty(entry.ReminderName, $"{nameof(entry)}.{nameof(entry.ReminderName)}");
-        await using var command = _dataSource.CreateCommand(_upsertSql);
-        var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.GrainId.ToString() });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.ReminderName });
-        parameters.Add(new NpgsqlParameter<long> { TypedValue = entry.GrainId.GetUniformHashCode() });
-        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = AsUtc(entry.StartAt) });
-        parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = entry.Period });
-        var version = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var grainId = entry.GrainId.ToString();
+        var reminderName = entry.ReminderName;
+        var grainHash = (long)entry.GrainId.GetUniformHashCode();
+        var startAt = AsUtc(entry.StartAt);
+        var period = entry.Period;
+        var version = (long)(await _writer.WriteAsync(
+            KeyOf(grainId, reminderName),
+            _upsertSql,
+            parameters =>
+            {
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = reminderName });
+                parameters.Add(new NpgsqlParameter<long> { TypedValue = grainHash });
+                parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = startAt });
+                parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = period });
+            },
+            cancellationToken))!;
         return version.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -123,13 +142,19 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
             return false;
         }
 
-        await using var command = _dataSource.CreateCommand(
-            $"DELETE FROM {_table} WHERE service_id = $1 AND grain_id = $2 AND reminder_name = $3 AND version = $4");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.ToString() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reminderName });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var grainIdText = grainId.ToString();
+        var removed = await _writer.WriteAsync(
+            KeyOf(grainIdText, reminderName),
+            _removeSql,
+            parameters =>
+            {
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = grainIdText });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = reminderName });
+                parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
+            },
+            cancellationToken);
+        return removed is not null;
     }
 
     public Task TestOnlyClearTable() => TestOnlyClearTable(CancellationToken.None);
@@ -142,6 +167,9 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The writer's ordering key: batches lock reminder rows in one order.</summary>
+    private static string KeyOf(string grainId, string reminderName) => $"reminder {grainId} {reminderName}";
+
     // Orleans hands out UTC times; one without a kind is taken as UTC, as Orleans' ADO.NET table does. Npgsql
     // refuses to write a time of unspecified kind to a timestamptz column.
     private static DateTime AsUtc(DateTime time) => time.Kind switch
@@ -152,7 +180,13 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
     };
 
     /// <summary>Runs a query whose first parameter is the service id and reads the rows as reminder entries.</summary>
-    private async Task<ReminderTableData> QueryAsync(
+    private Task<ReminderTableData> QueryAsync(
+        string sql,
+        Func<NpgsqlParameter[]> parameters,
+        CancellationToken cancellationToken) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => QueryOnceAsync(sql, parameters(), cancellationToken));
+
+    private async Task<ReminderTableData> QueryOnceAsync(
         string sql,
         NpgsqlParameter[] parameters,
         CancellationToken cancellationToken)

@@ -72,4 +72,17 @@ internal static partial class PostgreSqlStorageLog
         Level = LogLevel.Debug,
         Message = "Found {GatewayCount} active gateways of cluster {ClusterId} in the membership table")]
     public static partial void GatewaysFound(ILogger logger, int gatewayCount, string clusterId);
+
+    [LoggerMessage(
+        EventId = 3230,
+        Level = LogLevel.Warning,
+        Message = "A batch of {BatchSize} writes failed and was rolled back; each write is tried again alone so that "
+            + "only the failing one fails")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int batchSize);
+
+    [LoggerMessage(
+        EventId = 3231,
+        Level = LogLevel.Debug,
+        Message = "Committed a batch of {BatchSize} writes in {ElapsedMilliseconds:F2} ms")]
+    public static partial void BatchSent(ILogger logger, int batchSize, double elapsedMilliseconds);
 }

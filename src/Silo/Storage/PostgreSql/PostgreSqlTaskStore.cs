@@ -12,14 +12,14 @@ namespace TaskQueue.Silo.Storage.PostgreSql;
 /// read. An etag is the row's version, drawn from the schema's one sequence, as text.
 /// </summary>
 /// <remarks>
-/// Every operation is one statement on a pooled connection: one round trip, and a write is durable once it answers
-/// (PostgreSQL commits it, fsync included, before replying). Concurrent writes are not batched into one round trip
-/// here: PostgreSQL already shares one WAL flush among commits that arrive together, and the measurement in
-/// docs/storage-postgresql.md found the pool, not the round trip, to be the limit.
+/// Reads and listings are one statement each on a pooled connection. Writes go through the database's
+/// <see cref="PostgreSqlWriter"/>, which commits the writes that arrive together in one batch; a write is answered once
+/// it is committed (fsync included), so an acknowledged write is durable.
 /// </remarks>
 internal sealed class PostgreSqlTaskStore : ITaskStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgreSqlWriter _writer;
     private readonly string _readSql;
     private readonly string _insertSql;
     private readonly string _updateSql;
@@ -29,6 +29,7 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
     public PostgreSqlTaskStore(PostgreSqlDatabase database)
     {
         _dataSource = database.DataSource;
+        _writer = database.Writer;
         var tables = database.Tables;
         _tasksTable = tables.Tasks;
         _readSql = $"SELECT record, version FROM {tables.Tasks} WHERE task_id = $1";
@@ -48,10 +49,13 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
             WHERE task_id = $1 AND version = $9
             RETURNING version
             """;
-        _deleteSql = $"DELETE FROM {tables.Tasks} WHERE task_id = $1 AND version = $2";
+        _deleteSql = $"DELETE FROM {tables.Tasks} WHERE task_id = $1 AND version = $2 RETURNING version";
     }
 
-    public async Task<StoredTask?> ReadAsync(Guid taskId, CancellationToken cancellationToken)
+    public Task<StoredTask?> ReadAsync(Guid taskId, CancellationToken cancellationToken) =>
+        PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ReadOnceAsync(taskId, cancellationToken));
+
+    private async Task<StoredTask?> ReadOnceAsync(Guid taskId, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(_readSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
@@ -85,29 +89,37 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
             expectedVersion = parsed;
         }
 
-        await using var command = _dataSource.CreateCommand(expectedVersion is null ? _insertSql : _updateSql);
-        var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.Id });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = record.UserId });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = TaskStateNames.ToName(record.Status) });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = record.TaskType });
-        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = ToMilliseconds(record.CreatedAt) });
-        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = ToMilliseconds(record.UpdatedAt) });
-        parameters.Add(new NpgsqlParameter<int> { TypedValue = record.Attempts.Count });
-        parameters.Add(new NpgsqlParameter<string>
-        {
-            TypedValue = TaskRecordJson.Serialize(record),
-            NpgsqlDbType = NpgsqlDbType.Json,
-        });
-        if (expectedVersion is { } expected)
-        {
-            parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
-        }
+        // Computed here, on the caller's thread, so that the writer's batches spend their time on the database.
+        var taskId = record.Id;
+        var userId = record.UserId;
+        var status = TaskStateNames.ToName(record.Status);
+        var taskType = record.TaskType;
+        var createdAt = ToMilliseconds(record.CreatedAt);
+        var updatedAt = ToMilliseconds(record.UpdatedAt);
+        var attemptCount = record.Attempts.Count;
+        var json = TaskRecordJson.Serialize(record);
+        var result = await _writer.WriteAsync(
+            KeyOf(taskId),
+            expectedVersion is null ? _insertSql : _updateSql,
+            parameters =>
+            {
+                parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = taskType });
+                parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = createdAt });
+                parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = updatedAt });
+                parameters.Add(new NpgsqlParameter<int> { TypedValue = attemptCount });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = json, NpgsqlDbType = NpgsqlDbType.Json });
+                if (expectedVersion is { } expected)
+                {
+                    parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
+                }
+            },
+            cancellationToken);
 
         // No row back: the insert met an existing task, or the update met another version (or no task).
-        return await command.ExecuteScalarAsync(cancellationToken) is long version
-            ? ETagOf(version)
-            : throw new TaskStoreConflictException(record.Id, expectedETag);
+        return result is long version ? ETagOf(version) : throw new TaskStoreConflictException(taskId, expectedETag);
     }
 
     public async Task DeleteAsync(Guid taskId, string expectedETag, CancellationToken cancellationToken)
@@ -118,10 +130,16 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
             throw new TaskStoreConflictException(taskId, expectedETag);
         }
 
-        await using var command = _dataSource.CreateCommand(_deleteSql);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        var result = await _writer.WriteAsync(
+            KeyOf(taskId),
+            _deleteSql,
+            parameters =>
+            {
+                parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
+                parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
+            },
+            cancellationToken);
+        if (result is null)
         {
             throw new TaskStoreConflictException(taskId, expectedETag);
         }
@@ -138,6 +156,11 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(
             query.Limit, TaskListQuery.MaxLimit, $"{nameof(query)}.{nameof(query.Limit)}");
 
+        return await PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ListOnceAsync(userId, query, cancellationToken));
+    }
+
+    private async Task<TaskPage> ListOnceAsync(string userId, TaskListQuery query, CancellationToken cancellationToken)
+    {
         await using var command = _dataSource.CreateCommand(ListSql(_tasksTable, query));
         var parameters = command.Parameters;
         parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
@@ -229,6 +252,9 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
             AttemptCount = reader.GetInt32(5),
         };
     }
+
+    /// <summary>The writer's ordering key: batches lock task rows in the order of their ids.</summary>
+    private static string KeyOf(Guid taskId) => "task " + taskId.ToString("D", CultureInfo.InvariantCulture);
 
     private static string ETagOf(long version) => version.ToString(CultureInfo.InvariantCulture);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TaskQueue.Gateway.Tests.Support;
+using TaskQueue.Silo.Hosting;
 using Xunit;
 
 namespace TaskQueue.Gateway.Tests;
@@ -10,7 +11,7 @@ public sealed class GatewayOptionsTests
     public void Validate_Defaults_Succeed()
     {
         Assert.True(new GatewayOptionsValidator().Validate(null, new GatewayOptions()).Succeeded);
-        Assert.True(new GatewayClusterOptionsValidator().Validate(null, new GatewayClusterOptions()).Succeeded);
+        Assert.True(new TaskQueueClusterOptionsValidator().Validate(null, new TaskQueueClusterOptions()).Succeeded);
     }
 
     [Theory]
@@ -34,17 +35,17 @@ public sealed class GatewayOptionsTests
     }
 
     [Theory]
-    [InlineData(nameof(GatewayClusterOptions.ClusterId), "")]
-    [InlineData(nameof(GatewayClusterOptions.ServiceId), "has spaces")]
-    [InlineData(nameof(GatewayClusterOptions.GatewayPort), "0")]
-    [InlineData(nameof(GatewayClusterOptions.GatewayPort), "70000")]
+    [InlineData(nameof(TaskQueueClusterOptions.ClusterId), "")]
+    [InlineData(nameof(TaskQueueClusterOptions.ServiceId), "has spaces")]
+    [InlineData(nameof(TaskQueueClusterOptions.GatewayPort), "0")]
+    [InlineData(nameof(TaskQueueClusterOptions.GatewayPort), "70000")]
     public void Validate_BadClusterSetting_NamesSettingAndEnvironmentVariable(string key, string value)
     {
-        var options = new GatewayClusterOptions();
-        var property = typeof(GatewayClusterOptions).GetProperty(key)!;
+        var options = new TaskQueueClusterOptions();
+        var property = typeof(TaskQueueClusterOptions).GetProperty(key)!;
         property.SetValue(options, Convert(value, property.PropertyType));
 
-        var result = new GatewayClusterOptionsValidator().Validate(null, options);
+        var result = new TaskQueueClusterOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains($"TaskQueue__Cluster__{key}", result.FailureMessage, StringComparison.Ordinal);

@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using TaskQueue.Silo.Hosting;
 using TaskQueue.Silo.Results;
 
@@ -47,22 +44,12 @@ internal static class ClusterHosting
     {
         var hostedServicesBefore = builder.Services.Where(IsHostedService).ToHashSet();
 
-        // TODO: find silos through the cluster's membership table (PostgreSQL, MongoDB) once a backend that
-        // several silos share exists. Until then a client reaches only a silo on this machine (the gateway port on
-        // loopback), which is all the embedded backend allows; on Kubernetes the gateway must co-host the silo.
+        // The embedded backend's single silo is on this machine; a shared backend lists the cluster's silos.
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(gateways => gateways.Configure<IOptions<GatewayClusterOptions>>(
-                (options, cluster) => options.Gateways =
-                    [new IPEndPoint(IPAddress.Loopback, cluster.Value.GatewayPort).ToGatewayUri()]));
+            client.UseTaskQueueCluster(builder.Configuration);
             client.UseConnectionRetryFilter<ClusterConnectionRetryFilter>();
         });
-        builder.Services.AddOptions<ClusterOptions>().Configure<IOptions<GatewayClusterOptions>>(
-            (options, cluster) =>
-            {
-                options.ClusterId = cluster.Value.ClusterId;
-                options.ServiceId = cluster.Value.ServiceId;
-            });
 
         // Orleans starts its client as a hosted service that blocks host start-up until a silo answers. The
         // gateway starts the same client from ClusterClientConnector instead, in the background.

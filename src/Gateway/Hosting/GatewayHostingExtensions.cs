@@ -20,10 +20,6 @@ public static class GatewayHostingExtensions
 
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddOptions<GatewayClusterOptions>()
-            .BindConfiguration(GatewayClusterOptions.SectionName)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GatewayClusterOptions>, GatewayClusterOptionsValidator>();
 
         services.ConfigureHttpJsonOptions(json => GatewayJson.Configure(json.SerializerOptions));
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemConventions.Apply);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using TaskQueue.Grains.Interfaces;
 using TaskQueue.Grains.Storage;
 using TaskQueue.Grains.TaskTypes;
@@ -11,10 +12,12 @@ namespace TaskQueue.Grains.Tasks;
 /// crashes by a reminder. This file holds what users call; TaskGrain.Attempts.cs runs the attempts.
 /// </summary>
 /// <remarks>
-/// Finished tasks deactivate as soon as they finish and idle ones after two minutes: a task is read rarely
+/// Placement is random so that tasks spread over the silos instead of piling onto the one whose client
+/// submitted them. Finished tasks deactivate as soon as they finish and idle ones after two minutes: a task is read rarely
 /// once done, and a cluster holds many.
 /// </remarks>
 [CollectionAgeLimit(Minutes = 2)]
+[RandomPlacement]
 public sealed partial class TaskGrain(
     [PersistentState("task", TaskRecordGrainStorage.Name)] IPersistentState<TaskRecord> task,
     TaskTypeRegistry taskTypes,

@@ -1,6 +1,9 @@
 namespace TaskQueue.Silo.Hosting;
 
-/// <summary>How this silo joins its cluster, under <c>TaskQueue:Cluster</c>.</summary>
+/// <summary>
+/// Which cluster a silo joins or a client (the gateway) connects to, under <c>TaskQueue:Cluster</c>: silos and
+/// clients read the same section, so one setting names the cluster for both.
+/// </summary>
 public sealed class TaskQueueClusterOptions
 {
     /// <summary>The configuration section this binds to.</summary>
@@ -10,8 +13,8 @@ public sealed class TaskQueueClusterOptions
     public string ClusterId { get; set; } = "taskqueue";
 
     /// <summary>
-    /// The service's lasting identity: storage keys (reminders) belong to it, so keep it the same across
-    /// deployments. Default: <c>taskqueue</c>.
+    /// The service's lasting identity: reminders belong to it, so keep it the same across deployments.
+    /// Default: <c>taskqueue</c>.
     /// </summary>
     public string ServiceId { get; set; } = "taskqueue";
 
@@ -20,4 +23,17 @@ public sealed class TaskQueueClusterOptions
 
     /// <summary>The port Orleans clients (gateways, other .NET services) connect to. Default: 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The IP address other silos and clients reach this silo at, when the backend keeps a membership table
+    /// (PostgreSQL, MongoDB). Default: none, Orleans picks this machine's address; on Kubernetes set it to the
+    /// pod's IP (<c>status.podIP</c> through the downward API). Unused with the embedded backend (loopback).
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// How long an orderly stop may take: grains hand their tasks over in this time. Keep it shorter than
+    /// Kubernetes' termination grace period (30 s by default). Default: 25 seconds.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
 }

@@ -1,34 +1,35 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace TaskQueue.Silo.Hosting;
 
-/// <summary>Refuses cluster settings a silo cannot start with, naming the setting to fix.</summary>
-public sealed class TaskQueueClusterOptionsValidator : IValidateOptions<TaskQueueClusterOptions>
+/// <summary>Refuses cluster settings a silo or client cannot start with, naming the setting to fix.</summary>
+public sealed partial class TaskQueueClusterOptionsValidator : IValidateOptions<TaskQueueClusterOptions>
 {
     public ValidateOptionsResult Validate(string? name, TaskQueueClusterOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ClusterId))
-        {
-            failures.Add("TaskQueue:Cluster:ClusterId must not be empty (environment variable TaskQueue__Cluster__ClusterId).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ServiceId))
-        {
-            failures.Add("TaskQueue:Cluster:ServiceId must not be empty (environment variable TaskQueue__Cluster__ServiceId).");
-        }
-
-        if (options.SiloPort is < 1 or > 65535)
-        {
-            failures.Add("TaskQueue:Cluster:SiloPort must be from 1 to 65535 (environment variable TaskQueue__Cluster__SiloPort).");
-        }
-
-        if (options.GatewayPort is < 1 or > 65535 || options.GatewayPort == options.SiloPort)
-        {
-            failures.Add("TaskQueue:Cluster:GatewayPort must be from 1 to 65535 and differ from SiloPort " +
-                "(environment variable TaskQueue__Cluster__GatewayPort).");
-        }
-
+        Check(IdRegex().IsMatch(options.ClusterId), "ClusterId", "must be 1-64 letters, digits, '-' or '_'", failures);
+        Check(IdRegex().IsMatch(options.ServiceId), "ServiceId", "must be 1-64 letters, digits, '-' or '_'", failures);
+        Check(options.SiloPort is >= 1 and <= 65535, "SiloPort", "must be from 1 to 65535", failures);
+        Check(options.GatewayPort is >= 1 and <= 65535 && options.GatewayPort != options.SiloPort,
+            "GatewayPort", "must be from 1 to 65535 and differ from SiloPort", failures);
+        Check(options.AdvertisedAddress is null || IPAddress.TryParse(options.AdvertisedAddress, out _),
+            "AdvertisedAddress", "must be an IP address (on Kubernetes, the pod's IP)", failures);
+        Check(options.ShutdownTimeout > TimeSpan.Zero && options.ShutdownTimeout <= TimeSpan.FromMinutes(10),
+            "ShutdownTimeout", "must be more than zero and at most 10 minutes", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void Check(bool ok, string setting, string rule, List<string> failures)
+    {
+        if (!ok)
+        {
+            failures.Add($"{TaskQueueClusterOptions.SectionName}:{setting} {rule} (environment variable TaskQueue__Cluster__{setting}).");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdRegex();
 }

@@ -1,5 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using TaskQueue.Grains;
 using TaskQueue.Grains.Dispatch;
@@ -8,6 +11,8 @@ using TaskQueue.Grains.Tasks;
 using TaskQueue.Grains.TaskTypes;
 using TaskQueue.Silo.Results;
 using TaskQueue.Silo.Storage.Embedded;
+using TaskQueue.Silo.Storage.MongoDb;
+using TaskQueue.Silo.Storage.PostgreSql;
 
 namespace TaskQueue.Silo.Hosting;
 
@@ -23,10 +28,34 @@ public static class TaskQueueSiloExtensions
         builder.AddTaskQueueGrains();
         var cluster = builder.Configuration.GetSection(TaskQueueClusterOptions.SectionName).Get<TaskQueueClusterOptions>()
             ?? new TaskQueueClusterOptions();
+        var provider = TaskStorageOptions.ProviderOf(builder.Configuration);
 
-        // One machine, one silo: the embedded store cannot be shared, so membership needs no table.
+        // Shorter than Kubernetes' grace period, so grains hand their tasks over before the pod is killed.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = cluster.ShutdownTimeout);
         builder.UseOrleans(silo =>
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId));
+        {
+            if (provider == TaskStorageProvider.Embedded)
+            {
+                // One machine, one silo: the embedded store cannot be shared, so membership needs no table.
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                return;
+            }
+
+            // The backend registered the membership table; silos find each other through it.
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            if (cluster.AdvertisedAddress is { } address)
+            {
+                silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+            }
+        });
         return builder;
     }
 
@@ -36,7 +65,7 @@ public static class TaskQueueSiloExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTaskQueueGrains(this IHostApplicationBuilder builder)
     {
-        AddTaskQueueServices(builder.Services);
+        AddTaskQueueServices(builder.Services, TaskStorageOptions.ProviderOf(builder.Configuration));
         var recovery = builder.Configuration.GetSection(RecoveryOptions.SectionName).Get<RecoveryOptions>()
             ?? new RecoveryOptions();
         builder.UseOrleans(silo =>
@@ -53,7 +82,7 @@ public static class TaskQueueSiloExtensions
         return builder;
     }
 
-    private static void AddTaskQueueServices(IServiceCollection services)
+    private static void AddTaskQueueServices(IServiceCollection services, TaskStorageProvider provider)
     {
         services.AddOptions<TaskQueueClusterOptions>().BindConfiguration(TaskQueueClusterOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(
@@ -86,7 +115,19 @@ public static class TaskQueueSiloExtensions
             // The dispatcher logs what matters per attempt; per-request client logs would flood the hot path.
             .RemoveAllLoggers();
 
-        services.AddEmbeddedTaskStorage();
+        switch (provider)
+        {
+            case TaskStorageProvider.PostgreSql:
+                services.AddPostgreSqlTaskStorage();
+                break;
+            case TaskStorageProvider.MongoDb:
+                services.AddMongoDbTaskStorage();
+                break;
+            default:
+                services.AddEmbeddedTaskStorage();
+                break;
+        }
+
         services.AddTaskQueueResultStore();
         services.AddGrainStorage(TaskRecordGrainStorage.Name, static (sp, _) => new TaskRecordGrainStorage(sp.GetRequiredService<ITaskStore>()));
     }

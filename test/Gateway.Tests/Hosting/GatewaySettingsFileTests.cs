@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TaskQueue.TestSupport;
+using TaskQueue.Silo.Hosting;
 using Xunit;
 
 namespace TaskQueue.Gateway.Tests.Hosting;
@@ -38,9 +39,9 @@ public sealed class GatewaySettingsFileTests
 
     private static string Default(string key) => key switch
     {
-        "GatewayPort" => new GatewayClusterOptions().GatewayPort.ToString(CultureInfo.InvariantCulture),
-        "ClusterId" => $"\"{new GatewayClusterOptions().ClusterId}\"",
-        _ => $"\"{new GatewayClusterOptions().ServiceId}\"",
+        "GatewayPort" => new TaskQueueClusterOptions().GatewayPort.ToString(CultureInfo.InvariantCulture),
+        "ClusterId" => $"\"{new TaskQueueClusterOptions().ClusterId}\"",
+        _ => $"\"{new TaskQueueClusterOptions().ServiceId}\"",
     };
 
     private static JsonNode Read(string relativePath) =>

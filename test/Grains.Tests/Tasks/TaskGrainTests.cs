@@ -311,7 +311,15 @@ public sealed class TaskGrainTests(TaskClusterFixture cluster)
     {
         var scenario = cluster.Scenario(_ => ServiceReply.Ok("{}") with { Delay = TimeSpan.FromMilliseconds(100) });
         var backlog = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => cluster.SubmitAsync("single", scenario, userId: "hoarder")));
-        await cluster.WaitForAsync(backlog[0].Id, t => t.Status != TaskState.Queued, userId: "hoarder");
+        var ids = backlog.Select(t => t.Id.ToString()).ToHashSet();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            // The backlog is being served: the rest of it waits for the one slot.
+            while (!cluster.Service.Calls.Any(c => ids.Contains(c.TaskId!)))
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+        }
 
         var other = await cluster.SubmitAsync("single", scenario, userId: "zoe");
         await cluster.WaitForAsync(other.Id, t => t.Status == TaskState.Succeeded, userId: "zoe");
@@ -323,7 +331,8 @@ public sealed class TaskGrainTests(TaskClusterFixture cluster)
             finishedBefore += view!.Status == TaskState.Succeeded ? 1 : 0;
         }
 
-        Assert.InRange(finishedBefore, 0, 4);
+        // The one in flight when zoe arrived, and at most the next of the hoarder's turns.
+        Assert.InRange(finishedBefore, 0, 3);
         await Task.WhenAll(backlog.Select(t => cluster.WaitForAsync(t.Id, v => v.Status.IsFinal(), TimeSpan.FromSeconds(60), "hoarder")));
     }
 }

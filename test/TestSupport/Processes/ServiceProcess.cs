@@ -100,6 +100,19 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the program shuts down in order; waits for it to exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan deadline)
+    {
+        var process = Process;
+        process.Terminate();
+        using var timeout = new CancellationTokenSource(deadline);
+        await process.WaitForExitAsync(timeout.Token);
+        var exitCode = process.ExitCode;
+        await process.DisposeAsync();
+        _process = null;
+        return exitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)

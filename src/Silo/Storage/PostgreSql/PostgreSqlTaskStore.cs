@@ -161,7 +161,19 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
 
     private async Task<TaskPage> ListOnceAsync(string userId, TaskListQuery query, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(ListSql(_tasksTable, query));
+        // The plan is pinned to walking the index in order. With statistics older than a user's growth (a user who
+        // went from nothing to 100,000 tasks since the last ANALYZE), PostgreSQL estimates a handful of rows and would
+        // rather collect all of the user's rows with a bitmap scan and sort them: 13-40 ms at 100,000 tasks and
+        // growing with them, where the ordered walk takes well under a millisecond whatever the count. SET LOCAL
+        // lasts for this batch's transaction only, and the batch is one round trip.
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var setting in ListPlanSettings)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
+        }
+
+        var command = new NpgsqlBatchCommand(ListSql(_tasksTable, query));
+        batch.BatchCommands.Add(command);
         var parameters = command.Parameters;
         parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
 
@@ -179,12 +191,17 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
         }
 
         var items = new List<TaskSummary>(query.Limit + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            // The SET statements return no rows; the listing's rows are in the last result.
+            do
             {
-                items.Add(ReadSummary(reader));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    items.Add(ReadSummary(reader));
+                }
             }
+            while (await reader.NextResultAsync(cancellationToken));
         }
 
         if (items.Count <= query.Limit)
@@ -200,6 +217,10 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
             NextCursor = new TaskCursor { CreatedAt = last.CreatedAt, TaskId = last.Id },
         };
     }
+
+    /// <summary>What the listing sets for its own transaction, so that its plan is an ordered walk of an index.</summary>
+    internal static IReadOnlyList<string> ListPlanSettings { get; } =
+        ["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_sort = off"];
 
     /// <summary>
     /// The listing's SQL: a keyset walk down one index (never OFFSET), so a late page costs what the first does.

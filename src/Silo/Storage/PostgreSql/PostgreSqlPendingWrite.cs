@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace TaskQueue.Silo.Storage.PostgreSql;
 
-/// <summary>One write waiting for a batch of <see cref="PostgreSqlWriter"/>, and the caller waiting for its outcome.</summary>
+/// <summary>One write waiting for a batch of <see cref="PostgreSqlWriter"/>; its caller waits for the outcome.</summary>
 internal sealed class PostgreSqlPendingWrite(
     string key,
     string sql,

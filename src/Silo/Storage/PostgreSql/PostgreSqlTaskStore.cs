@@ -156,7 +156,8 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(
             query.Limit, TaskListQuery.MaxLimit, $"{nameof(query)}.{nameof(query.Limit)}");
 
-        return await PostgreSqlRetry.OnceIfSessionEndedAsync(_dataSource, () => ListOnceAsync(userId, query, cancellationToken));
+        return await PostgreSqlRetry.OnceIfSessionEndedAsync(
+            _dataSource, () => ListOnceAsync(userId, query, cancellationToken));
     }
 
     private async Task<TaskPage> ListOnceAsync(string userId, TaskListQuery query, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ internal sealed class PostgreSqlPendingWrite(
     string key,
     string sql,
     Action<NpgsqlParameterCollection> bind,
+    int sizeBytes,
     CancellationToken cancellationToken)
 {
     // Continuations run asynchronously so that a caller's code never runs on a writer loop and delays the next batch.
@@ -18,6 +19,9 @@ internal sealed class PostgreSqlPendingWrite(
     public string Sql { get; } = sql;
 
     public Action<NpgsqlParameterCollection> Bind { get; } = bind;
+
+    /// <summary>About how large the parameters are.</summary>
+    public int SizeBytes { get; } = sizeBytes;
 
     /// <summary>Honoured until the write joins a batch; after that its outcome is always reported.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;

@@ -18,6 +18,9 @@ namespace TaskQueue.Silo.Storage.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlTaskStore : ITaskStore
 {
+    /// <summary>About what a write's parameters weigh besides the record's JSON.</summary>
+    private const int SmallWriteBytes = 256;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgreSqlWriter _writer;
     private readonly string _readSql;
@@ -116,6 +119,7 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
                     parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
                 }
             },
+            SmallWriteBytes + json.Length,
             cancellationToken);
 
         // No row back: the insert met an existing task, or the update met another version (or no task).
@@ -138,6 +142,7 @@ internal sealed class PostgreSqlTaskStore : ITaskStore
                 parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
                 parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedVersion });
             },
+            SmallWriteBytes,
             cancellationToken);
         if (result is null)
         {

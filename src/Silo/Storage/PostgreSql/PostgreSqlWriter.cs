@@ -11,10 +11,10 @@ namespace TaskQueue.Silo.Storage.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why: with 64 concurrent writers, committing each write on its own reached about 5,000-7,000 writes per second on
-/// the test machine, batches about 12,000-17,000 (docs/storage-postgresql.md has the figures). Each write still has
-/// its own outcome: its statement answers a row (its new etag) or none (a conflict), and conflicts are not errors,
-/// so they never spoil the rest of the batch.
+/// Why: with 64 concurrent writers, committing each write on its own reached 2,100-3,350 writes per second on the
+/// test machine, batches 3,650-7,750 (2-2.7 times as many, measured alternately; docs/storage-postgresql.md). Each
+/// write still has its own outcome: its statement answers a row (its new etag) or none (a conflict), and conflicts
+/// are not errors, so they never spoil the rest of the batch.
 /// </para>
 /// <para>
 /// A caller is answered only after the batch's transaction committed (the whole reply was read, up to the server's

@@ -83,7 +83,7 @@ public abstract class MembershipTableContract : IAsyncLifetime
         entry.IAmAliveTime = Now.AddSeconds(-2);
         entry.SuspectTimes = [Tuple.Create(NewAddress(), Now.AddSeconds(-1)), Tuple.Create(NewAddress(), Now)];
 
-        Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(Cancellation)).Version.Next(), Cancellation));
+        Assert.True(await InsertIntoAsync(Table, entry));
 
         var (stored, _) = Assert.Single((await Table.ReadRowAsync(entry.SiloAddress, Cancellation)).Members);
         AssertSameEntry(entry, stored);
@@ -108,7 +108,7 @@ public abstract class MembershipTableContract : IAsyncLifetime
     public async Task InsertRow_SiloAlreadyInTable_FailsWithoutSideEffects()
     {
         var entry = NewEntry(SiloStatus.Joining);
-        Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(Cancellation)).Version.Next(), Cancellation));
+        Assert.True(await InsertIntoAsync(Table, entry));
         var current = await Table.ReadAllAsync(Cancellation);
         var again = NewEntry(SiloStatus.Active, entry.SiloAddress);
 
@@ -186,7 +186,8 @@ public abstract class MembershipTableContract : IAsyncLifetime
         var current = await Table.ReadAllAsync(Cancellation);
         var rowETag = Assert.Single(current.Members).Item2;
 
-        Assert.False(await Table.UpdateRowAsync(NewEntry(SiloStatus.Active), rowETag, current.Version.Next(), Cancellation));
+        Assert.False(await Table.UpdateRowAsync(
+            NewEntry(SiloStatus.Active), rowETag, current.Version.Next(), Cancellation));
 
         Assert.Equal(current.Version, (await Table.ReadAllAsync(Cancellation)).Version);
     }
@@ -267,7 +268,8 @@ public abstract class MembershipTableContract : IAsyncLifetime
         await InsertAsync(SiloStatus.Active);
         var before = await Table.ReadAllAsync(Cancellation);
 
-        await Table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = NewAddress(), IAmAliveTime = Now }, Cancellation);
+        await Table.UpdateIAmAliveAsync(
+            new MembershipEntry { SiloAddress = NewAddress(), IAmAliveTime = Now }, Cancellation);
 
         var after = await Table.ReadAllAsync(Cancellation);
         Assert.Equal(before.Version, after.Version);
@@ -299,7 +301,9 @@ public abstract class MembershipTableContract : IAsyncLifetime
         deadWithRecentHeartbeat.IAmAliveTime = Now;
         await InsertAsync(deadWithRecentHeartbeat);
         var survivors = new List<MembershipEntry> { recentDead, deadWithRecentVote, deadWithRecentHeartbeat };
-        foreach (var status in new[] { SiloStatus.Created, SiloStatus.Joining, SiloStatus.Active, SiloStatus.ShuttingDown, SiloStatus.Stopping })
+        SiloStatus[] living =
+            [SiloStatus.Created, SiloStatus.Joining, SiloStatus.Active, SiloStatus.ShuttingDown, SiloStatus.Stopping];
+        foreach (var status in living)
         {
             survivors.Add(await InsertAsync(status, old));
         }
@@ -324,7 +328,7 @@ public abstract class MembershipTableContract : IAsyncLifetime
         await InsertAsync(SiloStatus.Active);
         await InsertAsync(SiloStatus.Dead);
         var kept = NewEntry(SiloStatus.Active);
-        Assert.True(await other.InsertRowAsync(kept, (await other.ReadAllAsync(Cancellation)).Version.Next(), Cancellation));
+        Assert.True(await InsertIntoAsync(other, kept));
 
         await Table.DeleteMembershipTableEntriesAsync(ClusterId, Cancellation);
 
@@ -347,7 +351,7 @@ public abstract class MembershipTableContract : IAsyncLifetime
         await InsertAsync(SiloStatus.Joining);
         var theirs = NewEntry(SiloStatus.Dead, mine.SiloAddress);
 
-        Assert.True(await other.InsertRowAsync(theirs, (await other.ReadAllAsync(Cancellation)).Version.Next(), Cancellation));
+        Assert.True(await InsertIntoAsync(other, theirs));
 
         var myView = await Table.ReadAllAsync(Cancellation);
         var theirView = await other.ReadAllAsync(Cancellation);
@@ -356,7 +360,8 @@ public abstract class MembershipTableContract : IAsyncLifetime
         Assert.Equal(2, myView.Members.Count);
         Assert.Equal(SiloStatus.Active, myView.TryGet(mine.SiloAddress)!.Item1.Status);
         Assert.Equal(SiloStatus.Dead, Assert.Single(theirView.Members).Item1.Status);
-        Assert.Equal(SiloStatus.Dead, Assert.Single((await other.ReadRowAsync(mine.SiloAddress, Cancellation)).Members).Item1.Status);
+        var theirRow = await other.ReadRowAsync(mine.SiloAddress, Cancellation);
+        Assert.Equal(SiloStatus.Dead, Assert.Single(theirRow.Members).Item1.Status);
     }
 
     /// <summary>A started, initialized table of the backend under test for <paramref name="clusterId"/>.</summary>
@@ -408,6 +413,13 @@ public abstract class MembershipTableContract : IAsyncLifetime
 
     private static DateTime WholeMilliseconds(DateTime time) =>
         new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+
+    /// <summary>Inserts <paramref name="entry"/> into <paramref name="table"/> at its next version.</summary>
+    private async Task<bool> InsertIntoAsync(IMembershipTable table, MembershipEntry entry)
+    {
+        var version = (await table.ReadAllAsync(Cancellation)).Version;
+        return await table.InsertRowAsync(entry, version.Next(), Cancellation);
+    }
 
     private async Task<MembershipEntry> InsertAsync(SiloStatus status, DateTime? start = null) =>
         await InsertAsync(NewEntry(status, start: start));

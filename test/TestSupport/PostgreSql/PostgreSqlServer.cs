@@ -66,7 +66,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public string RecentOutput => _process?.RecentOutput ?? _lastOutput;
 
     private ExternalProcess Running =>
-        _process is { HasExited: false } process ? process : throw new InvalidOperationException("PostgreSQL is not running.");
+        _process is { HasExited: false } process
+            ? process
+            : throw new InvalidOperationException("PostgreSQL is not running.");
 
     /// <summary>The folder of PostgreSQL's programs (the newest installed version), or null when none is.</summary>
     public static string? FindBinFolder()
@@ -199,8 +201,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
 
+        var outputs = string.Join(Environment.NewLine, output);
         throw new InvalidOperationException(
-            $"PostgreSQL did not start again on port {Port}.{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+            $"PostgreSQL did not start again on port {Port}.{Environment.NewLine}{outputs}");
     }
 
     public async ValueTask DisposeAsync()

@@ -13,7 +13,7 @@ internal static class PostgreSqlFailures
     public static Exception Explain(Exception failure, NpgsqlConnectionStringBuilder settings, string schema)
     {
         var where = PostgreSqlDatabase.Describe(settings);
-        var variable = PostgreSqlStorageOptionsValidator.EnvironmentVariable(nameof(PostgreSqlStorageOptions.ConnectionString));
+        var variable = Variable(nameof(PostgreSqlStorageOptions.ConnectionString));
         var message = failure switch
         {
             PostgresException server => ExplainServer(server, settings, schema, where, variable),
@@ -50,21 +50,21 @@ internal static class PostgreSqlFailures
                 $"{where}: the user may not create or use TaskQueue's schema '{schema}' ({server.MessageText}). Grant "
                 + "it CREATE on the database (or on the schema), or apply the schema once as an owner (see "
                 + "docs/storage-postgresql.md) and set "
-                + $"{PostgreSqlStorageOptionsValidator.EnvironmentVariable(nameof(PostgreSqlStorageOptions.ApplySchemaOnStart))}"
-                + "=false.",
+                + $"{Variable(nameof(PostgreSqlStorageOptions.ApplySchemaOnStart))}=false.",
             PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject =>
                 $"{where}: the schema '{schema}' already holds tables that TaskQueue did not create "
                 + $"({server.MessageText}). Point "
-                + $"{PostgreSqlStorageOptionsValidator.EnvironmentVariable(nameof(PostgreSqlStorageOptions.Schema))} "
-                + "at a schema of its own.",
+                + $"{Variable(nameof(PostgreSqlStorageOptions.Schema))} at a schema of its own.",
             PostgresErrorCodes.TooManyConnections =>
                 $"{where} has no free connection slot ({server.MessageText}). Raise the server's max_connections or "
                 + "lower the pool bound of the processes that use it "
-                + $"({PostgreSqlStorageOptionsValidator.EnvironmentVariable(nameof(PostgreSqlStorageOptions.MaxPoolSize))}).",
+                + $"({Variable(nameof(PostgreSqlStorageOptions.MaxPoolSize))}).",
             PostgresErrorCodes.CannotConnectNow =>
                 $"{where} is starting up or shutting down ({server.MessageText}). Start again once it is up.",
             _ => $"{where} answered SQLSTATE {server.SqlState}: {server.MessageText}.",
         };
+
+    private static string Variable(string key) => PostgreSqlStorageOptionsValidator.EnvironmentVariable(key);
 
     private static T? Find<T>(Exception exception)
         where T : Exception

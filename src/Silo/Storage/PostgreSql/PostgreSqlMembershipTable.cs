@@ -62,12 +62,16 @@ internal sealed partial class PostgreSqlMembershipTable : IMembershipTable
 
         // One batch runs as one implicit transaction: both deletes happen or neither does.
         await using var batch = _dataSource.CreateBatch();
-        var silos = new NpgsqlBatchCommand($"DELETE FROM {_tables.Silos} WHERE cluster_id = $1") { Parameters = { Text(clusterId) } };
-        batch.BatchCommands.Add(silos);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"DELETE FROM {_tables.MembershipVersions} WHERE cluster_id = $1")
+        var silos = new NpgsqlBatchCommand($"DELETE FROM {_tables.Silos} WHERE cluster_id = $1")
         {
             Parameters = { Text(clusterId) },
-        });
+        };
+        batch.BatchCommands.Add(silos);
+        batch.BatchCommands.Add(
+            new NpgsqlBatchCommand($"DELETE FROM {_tables.MembershipVersions} WHERE cluster_id = $1")
+            {
+                Parameters = { Text(clusterId) },
+            });
         await batch.ExecuteNonQueryAsync(cancellationToken);
         PostgreSqlStorageLog.MembershipDeleted(_logger, clusterId, silos.RecordsAffected);
     }

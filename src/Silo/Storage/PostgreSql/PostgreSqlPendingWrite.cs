@@ -2,11 +2,12 @@ using Npgsql;
 
 namespace TaskQueue.Silo.Storage.PostgreSql;
 
-/// <summary>One write waiting for a batch of <see cref="PostgreSqlWriter"/>, and the caller waiting for its outcome.</summary>
+/// <summary>One write waiting for a batch of <see cref="PostgreSqlWriter"/>; its caller waits for the outcome.</summary>
 internal sealed class PostgreSqlPendingWrite(
     string key,
     string sql,
     Action<NpgsqlParameterCollection> bind,
+    int sizeBytes,
     CancellationToken cancellationToken)
 {
     // Continuations run asynchronously so that a caller's code never runs on a writer loop and delays the next batch.
@@ -18,6 +19,9 @@ internal sealed class PostgreSqlPendingWrite(
     public string Sql { get; } = sql;
 
     public Action<NpgsqlParameterCollection> Bind { get; } = bind;
+
+    /// <summary>About how large the parameters are.</summary>
+    public int SizeBytes { get; } = sizeBytes;
 
     /// <summary>Honoured until the write joins a batch; after that its outcome is always reported.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;

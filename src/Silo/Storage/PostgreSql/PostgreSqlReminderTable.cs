@@ -14,6 +14,9 @@ namespace TaskQueue.Silo.Storage.PostgreSql;
 internal sealed class PostgreSqlReminderTable : IReminderTable
 {
     private const string Columns = "grain_id, reminder_name, start_at, period, version";
+
+    /// <summary>About what a write's parameters weigh besides the grain id and the name.</summary>
+    private const int SmallWriteBytes = 128;
     private readonly PostgreSqlDatabase _database;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
@@ -122,6 +125,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
                 parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = startAt });
                 parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = period });
             },
+            SmallWriteBytes + grainId.Length + reminderName.Length,
             cancellationToken))!;
         return version.ToString(CultureInfo.InvariantCulture);
     }
@@ -153,6 +157,7 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
                 parameters.Add(new NpgsqlParameter<string> { TypedValue = reminderName });
                 parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
             },
+            SmallWriteBytes + grainIdText.Length + reminderName.Length,
             cancellationToken);
         return removed is not null;
     }

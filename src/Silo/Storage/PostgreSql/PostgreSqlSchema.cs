@@ -201,8 +201,8 @@ public static class PostgreSqlSchema
         for (var next = before + 1; next <= CurrentVersion; next++)
         {
             var (description, sql) = Migrations[next - 1];
-            await ExecuteAsync(
-                connection, transaction, sql.Replace("{schema}", tables.QuotedSchema, StringComparison.Ordinal), cancellationToken);
+            var statements = sql.Replace("{schema}", tables.QuotedSchema, StringComparison.Ordinal);
+            await ExecuteAsync(connection, transaction, statements, cancellationToken);
             await using var record = new NpgsqlCommand(
                 $"INSERT INTO {tables.SchemaVersion} (version, description) VALUES ($1, $2)", connection, transaction);
             record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = next });
@@ -235,7 +235,7 @@ public static class PostgreSqlSchema
             throw new InvalidOperationException(
                 $"The PostgreSQL schema '{tables.Schema}' is at version {version}, but this TaskQueue build needs "
                 + $"version {CurrentVersion}, and {PostgreSqlStorageOptions.SectionName}:ApplySchemaOnStart is off "
-                + $"({PostgreSqlStorageOptionsValidator.EnvironmentVariable(nameof(PostgreSqlStorageOptions.ApplySchemaOnStart))}). "
+                + $"({Variable(nameof(PostgreSqlStorageOptions.ApplySchemaOnStart))}). "
                 + "Apply the schema first (see docs/storage-postgresql.md), or turn ApplySchemaOnStart on.");
         }
 
@@ -266,8 +266,9 @@ public static class PostgreSqlSchema
             }
         }
 
-        await using var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {tables.SchemaVersion}", connection);
-        return Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        await using var read = new NpgsqlCommand(
+            $"SELECT coalesce(max(version), 0) FROM {tables.SchemaVersion}", connection);
+        return (int)(await read.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>
@@ -285,10 +286,11 @@ public static class PostgreSqlSchema
                 $"The PostgreSQL schema '{tables.Schema}' is at version {version}, but this TaskQueue build knows "
                 + $"versions up to {CurrentVersion}: a newer TaskQueue applied it. Run the newer TaskQueue (or "
                 + $"roll it back together with its database), or point "
-                + $"{PostgreSqlStorageOptionsValidator.EnvironmentVariable(nameof(PostgreSqlStorageOptions.Schema))} "
-                + "at another schema.");
+                + $"{Variable(nameof(PostgreSqlStorageOptions.Schema))} at another schema.");
         }
     }
+
+    private static string Variable(string key) => PostgreSqlStorageOptionsValidator.EnvironmentVariable(key);
 
     private static async Task ExecuteAsync(
         NpgsqlConnection connection,

@@ -39,7 +39,8 @@ public sealed class PostgreSqlStorageOptions
     /// <summary>
     /// Whether a silo brings the schema to the version it needs as it starts (under an advisory lock, so that
     /// silos starting together apply it once). When false the silo only checks the version and refuses to start
-    /// on a schema that is missing or old; apply it beforehand with <see cref="PostgreSqlSchema.ApplyAsync(PostgreSqlStorageOptions, ILoggerFactory?, CancellationToken)"/>.
+    /// on a schema that is missing or old; apply it beforehand with
+    /// <see cref="PostgreSqlSchema.ApplyAsync(PostgreSqlStorageOptions, ILoggerFactory?, CancellationToken)"/>.
     /// Default: true.
     /// </summary>
     public bool ApplySchemaOnStart { get; set; } = true;

@@ -21,7 +21,8 @@ public sealed class PostgreSqlMembershipTableTests(PostgreSqlDatabaseFixture fix
         var otherCluster = await CreateTableAsync(NewClusterId(), Cancellation);
         foreach (var entry in new[] { active, noGateway, NewEntry(SiloStatus.Joining), NewEntry(SiloStatus.Dead) })
         {
-            Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(Cancellation)).Version.Next(), Cancellation));
+            var version = (await Table.ReadAllAsync(Cancellation)).Version;
+            Assert.True(await Table.InsertRowAsync(entry, version.Next(), Cancellation));
         }
 
         Assert.True(await otherCluster.InsertRowAsync(

@@ -80,8 +80,8 @@ public sealed class PostgreSqlPoolTests(PostgreSqlDatabaseFixture fixture) : ICl
         var samples = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var seen = Convert.ToInt32(await count.ExecuteScalarAsync(CancellationToken.None), CultureInfo.InvariantCulture);
-            maximum = Math.Max(maximum, seen);
+            var seen = (long)(await count.ExecuteScalarAsync(CancellationToken.None))!;
+            maximum = Math.Max(maximum, (int)seen);
             samples++;
             try
             {

@@ -38,7 +38,8 @@ public sealed class PostgreSqlRestartTests(PrivatePostgreSqlServerFixture fixtur
 
         // Several connections in the pool, all of which the restart leaves dead.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => WriteTaskAsync(store, user, written)));
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.ListByUserAsync(user, new TaskListQuery(), Cancellation)));
+        await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(_ => store.ListByUserAsync(user, new TaskListQuery(), Cancellation)));
         var reminderETag = await reminders.UpsertRow(
             new ReminderEntry { GrainId = grain, ReminderName = "wake-up", Period = TimeSpan.FromMinutes(1) },
             Cancellation);

@@ -102,7 +102,8 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlDatabaseFixture fixture)
             () => PostgreSqlSchema.ApplyAsync(options, loggerFactory: null, Cancellation));
 
         Assert.Contains($"at version {newer}", refused.Message, StringComparison.Ordinal);
-        Assert.Contains($"knows versions up to {PostgreSqlSchema.CurrentVersion}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"knows versions up to {PostgreSqlSchema.CurrentVersion}", refused.Message, StringComparison.Ordinal);
         Assert.Contains("newer TaskQueue", refused.Message, StringComparison.Ordinal);
         Assert.Equal(refused.Message, alsoRefused.Message);
     }
@@ -172,7 +173,9 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlDatabaseFixture fixture)
     {
         var role = "owner_" + Guid.NewGuid().ToString("N")[..8];
         await fixture.Server.ExecuteAsync(
-            $"CREATE ROLE {role} LOGIN; CREATE SCHEMA \"{_schema}\" AUTHORIZATION {role}", fixture.DatabaseName, Cancellation);
+            $"CREATE ROLE {role} LOGIN; CREATE SCHEMA \"{_schema}\" AUTHORIZATION {role}",
+            fixture.DatabaseName,
+            Cancellation);
 
         var change = await PostgreSqlSchema.ApplyAsync(
             PostgreSqlBackend.Options(fixture.Server.ConnectionString(fixture.DatabaseName, role), _schema),

@@ -28,7 +28,10 @@ public sealed class PostgreSqlStartupTests(PostgreSqlDatabaseFixture fixture)
         var message = await StartFailureAsync(
             $"Host=127.0.0.1;Port={port};Database=taskqueue;Username=tq;Password={WrongPassword};Timeout=5");
 
-        Assert.StartsWith($"Cannot reach PostgreSQL at 127.0.0.1:{port}, database 'taskqueue' as user 'tq'", message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"Cannot reach PostgreSQL at 127.0.0.1:{port}, database 'taskqueue' as user 'tq'",
+            message,
+            StringComparison.Ordinal);
         Assert.Contains("connection refused", message, StringComparison.Ordinal);
         Assert.Contains("Check Host and Port", message, StringComparison.Ordinal);
         Assert.Contains("TaskQueue__Storage__PostgreSql__ConnectionString", message, StringComparison.Ordinal);

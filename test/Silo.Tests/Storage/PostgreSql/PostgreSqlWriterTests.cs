@@ -45,7 +45,7 @@ public sealed class PostgreSqlWriterTests(PostgreSqlDatabaseFixture fixture)
     [Fact]
     public async Task Write_OneFailingWriteInABatch_OnlyThatWriteFails()
     {
-        var good = Enumerable.Range(0, 40).Select(_ => TaskRecords.New(TaskRecords.NewUserId(), TaskRecords.BaseTime)).ToList();
+        var good = NewRecords(40);
 
         // PostgreSQL refuses U+0000 in a text column: a statement error, which rolls back the batch it is in.
         var bad = TaskRecords.New("user\0with a NUL", TaskRecords.BaseTime);
@@ -104,7 +104,7 @@ public sealed class PostgreSqlWriterTests(PostgreSqlDatabaseFixture fixture)
     [Fact]
     public async Task DisposeAsync_WritesQueued_SendsThemAllBeforeItReturns()
     {
-        var records = Enumerable.Range(0, 30).Select(_ => TaskRecords.New(TaskRecords.NewUserId(), TaskRecords.BaseTime)).ToList();
+        var records = NewRecords(30);
         List<Task<string>> writes;
         Task disposing;
         await using (var block = await BlockTasksTableAsync())
@@ -128,6 +128,9 @@ public sealed class PostgreSqlWriterTests(PostgreSqlDatabaseFixture fixture)
         await Assert.ThrowsAsync<ObjectDisposedException>(
             () => Store.WriteAsync(TaskRecords.New(TaskRecords.NewUserId(), TaskRecords.BaseTime), null, Cancellation));
     }
+
+    private static List<Grains.Storage.TaskRecord> NewRecords(int count) =>
+        Enumerable.Range(0, count).Select(_ => TaskRecords.New(TaskRecords.NewUserId(), TaskRecords.BaseTime)).ToList();
 
     private static CancellationTokenSource Timeout()
     {
@@ -157,7 +160,8 @@ public sealed class PostgreSqlWriterTests(PostgreSqlDatabaseFixture fixture)
         var connection = new NpgsqlConnection(fixture.ConnectionString + ";Pooling=false");
         await connection.OpenAsync(Cancellation);
         var transaction = await connection.BeginTransactionAsync(Cancellation);
-        await using (var command = new NpgsqlCommand($"LOCK TABLE {Database.Tables.Tasks} IN EXCLUSIVE MODE", connection, transaction))
+        var lockTable = $"LOCK TABLE {Database.Tables.Tasks} IN EXCLUSIVE MODE";
+        await using (var command = new NpgsqlCommand(lockTable, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(Cancellation);
         }

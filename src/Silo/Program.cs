@@ -1,8 +1,15 @@
 using TaskQueue.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args.Length > 0 && args[0] == SchemaCommand.Verb)
+{
+    using var loggers = LoggerFactory.Create(logging => logging.AddConsole());
+    return await SchemaCommand.RunAsync(builder.Configuration, loggers, CancellationToken.None);
+}
+
 builder.AddTaskQueueSilo();
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-app.Run();
+await app.RunAsync();
+return 0;

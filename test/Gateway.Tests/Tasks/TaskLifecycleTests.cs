@@ -33,6 +33,33 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
         Assert.Equal(2, task.GetProperty("max_attempts").GetInt32());
     }
 
+    /// <summary>References a tester got accepted that the SBOM service then refused as a permanent 400.</summary>
+    public static TheoryData<string> RefusedByTheService =>
+        ["http://evil/x", "docker-archive:/etc/passwd", "user@127.0.0.1:18500/x", "alpine:" + new string('t', 190)];
+
+    [Theory]
+    [MemberData(nameof(RefusedByTheService))]
+    public async Task Submit_ReferenceTheSbomServiceWouldRefuse_Is400SayingWhatFormIsExpected(string image)
+    {
+        using var alice = User();
+
+        using var response = await alice.SubmitAsync(image);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, 400, TestContext.Current.CancellationToken);
+        var message = problem.GetProperty("errors").GetProperty("task_request.params.docker_image_id")[0].GetString();
+        Assert.Contains("expected an image reference such as ubuntu:24.04", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_BracketedIpv6RegistryWithPort_IsAccepted()
+    {
+        using var alice = User();
+
+        var task = await alice.SubmitAcceptedAsync("[::1]:18500/team/app:1.0");
+
+        Assert.Equal("[::1]:18500/team/app:1.0", task.GetProperty("params").GetProperty("docker_image_id").GetString());
+    }
+
     [Fact]
     public async Task GetTask_Submitted_ReachesSucceededWithResultLink()
     {

@@ -26,7 +26,7 @@ public static class SyftServiceHostingExtensions
         services.AddSingleton<ScanService>();
         services.AddSingleton(CreateEngine);
         services.AddHostedService<WorkspaceJanitor>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemTraceId.Apply);
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         return services;
     }

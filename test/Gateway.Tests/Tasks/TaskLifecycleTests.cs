@@ -61,6 +61,20 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
     }
 
     [Fact]
+    public async Task Submit_ContentEncodingIdentity_IsAccepted()
+    {
+        using var alice = User();
+
+        using var response = await alice.SendAsync(
+            HttpMethod.Post,
+            "/tasks",
+            GatewayClient.TaskRequestJson("alpine:3.20"),
+            configure: request => request.Content!.Headers.ContentEncoding.Add("identity"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
     public async Task GetTask_Submitted_ReachesSucceededWithResultLink()
     {
         using var alice = User();

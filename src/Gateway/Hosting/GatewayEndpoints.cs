@@ -59,6 +59,16 @@ internal static class GatewayEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound, ProblemJson)
             .ProducesProblem(StatusCodes.Status409Conflict, ProblemJson);
 
+        // What a client asks before a large download (size, media type, ETag), answered exactly as GET is.
+        tasks.MapMethods("/{id}/result", [HttpMethods.Head], TaskResultEndpoint.HandleAsync)
+            .WithName("GetTaskResultHeaders")
+            .WithSummary("Read a succeeded task's result headers without its body")
+            .WithDescription("The headers GET /tasks/{id}/result would send (Content-Type, Content-Length, ETag), "
+                + "and no body.")
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status409Conflict);
+
         RequireCaller(app.MapGroup("/task-types")).WithTags("Task types")
             .MapGet("", TaskTypesEndpoint.HandleAsync)
             .WithName("ListTaskTypes")

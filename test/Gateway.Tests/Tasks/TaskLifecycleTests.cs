@@ -115,6 +115,44 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
     }
 
     [Fact]
+    public async Task HeadResult_Succeeded_SameHeadersAsGetWithoutTheBody()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var alice = User();
+        var id = (await alice.SubmitAcceptedAsync("debian:12.1")).GetProperty("id").GetGuid();
+        await alice.WaitForStatusAsync(id, "succeeded");
+
+        using var get = await alice.SendAsync(HttpMethod.Get, $"/tasks/{id}/result");
+        using var head = await alice.SendAsync(HttpMethod.Head, $"/tasks/{id}/result");
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(cancellationToken));
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync(cancellationToken));
+        foreach (var name in new[] { "ETag", "Cache-Control", "X-Content-Type-Options" })
+        {
+            Assert.Equal(get.Headers.GetValues(name), head.Headers.GetValues(name));
+        }
+
+        foreach (var name in new[] { "Content-Type", "Content-Length", "Content-Disposition" })
+        {
+            Assert.Equal(get.Content.Headers.GetValues(name), head.Content.Headers.GetValues(name));
+        }
+    }
+
+    [Fact]
+    public async Task HeadResult_AnotherUsersTask_NotFound()
+    {
+        using var alice = User();
+        using var mallory = User();
+        var id = (await alice.SubmitAcceptedAsync("debian:12.2")).GetProperty("id").GetGuid();
+        await alice.WaitForStatusAsync(id, "succeeded");
+
+        using var head = await mallory.SendAsync(HttpMethod.Head, $"/tasks/{id}/result");
+
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
+    [Fact]
     public async Task GetResult_IfNoneMatchTheSha256_NotModified()
     {
         using var alice = User();

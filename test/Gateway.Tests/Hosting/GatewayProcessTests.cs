@@ -55,6 +55,21 @@ public sealed class GatewayProcessTests(GatewayProcess gateway) : IClassFixture<
         Assert.Contains("larger than 65536 bytes", answer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Process_HeadOfAResult_HeadersWithoutABody()
+    {
+        const string Rest = " /tasks/nope/result HTTP/1.1\r\nHost: x\r\nX-User-Id: a\r\nConnection: close\r\n\r\n";
+
+        var get = await SendRawAsync(Encoding.ASCII.GetBytes("GET" + Rest));
+        var head = await SendRawAsync(Encoding.ASCII.GetBytes("HEAD" + Rest));
+
+        Assert.StartsWith("HTTP/1.1 404 ", get, StringComparison.Ordinal);
+        Assert.NotEmpty(get[(get.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        Assert.StartsWith("HTTP/1.1 404 ", head, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", head, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n", head, StringComparison.Ordinal);
+    }
+
     private async Task<string> SendRawAsync(byte[] request)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

@@ -1,0 +1,43 @@
+using Xunit;
+
+namespace TaskQueue.EndToEnd.Tests;
+
+/// <summary>
+/// How <c>./taskqueue up</c> starts and stops, failures included: ports already taken, a part that does not start,
+/// a part that dies, Ctrl-C. The real script runs the real programs (built by this project's references); the
+/// failures are real too (a listening socket, an invalid setting, SIGKILL).
+/// </summary>
+public sealed class RunCommandStartAndStopTests : IDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(2);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("taskqueue-up-tests-").FullName;
+
+    [Fact]
+    public async Task Up_RelativeState_KeepsDataAndLogsUnderTheCallersFolder()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var up = UpCommand.Create("relative-state");
+        await using var process = up.Start(workingDirectory: _folder);
+
+        await UpCommand.WaitUntilUpAsync(process, StartDeadline, cancellationToken);
+
+        var state = Path.Combine(_folder, "relative-state");
+        Assert.True(File.Exists(Path.Combine(state, "data", "taskqueue.db")), "No database under the caller's folder.");
+        var logs = Directory.EnumerateFiles(Path.Combine(state, "logs")).Select(Path.GetFileName);
+        Assert.Equal(["gateway.log", "silo.log", "syft-service.log"], logs.Order(StringComparer.Ordinal));
+        Assert.Contains($"Logs are in {state}/logs", process.RecentOutput, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A part we started may still be closing a file; the temporary folder is reclaimed anyway.
+        }
+    }
+}

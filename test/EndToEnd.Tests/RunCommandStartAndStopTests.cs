@@ -14,6 +14,26 @@ public sealed class RunCommandStartAndStopTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("taskqueue-up-tests-").FullName;
 
     [Fact]
+    public async Task Up_StartedAgainAfterAFailure_KeepsThePreviousRunsLog()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        up.Environment["TaskQueue__SyftService__MaxConcurrentScans"] = "0";
+
+        var logFile = Path.Combine(_folder, "state", "logs", "syft-service.log");
+        await up.RunToEndAsync(StartDeadline, cancellationToken);
+        var first = await File.ReadAllTextAsync(logFile, cancellationToken);
+        await up.RunToEndAsync(StartDeadline, cancellationToken);
+        var both = await File.ReadAllTextAsync(logFile, cancellationToken);
+
+        Assert.StartsWith(first, both, StringComparison.Ordinal);
+        Assert.Contains("MaxConcurrentScans must be between 1 and 64", first, StringComparison.Ordinal);
+        Assert.Contains("MaxConcurrentScans must be between 1 and 64", both[first.Length..], StringComparison.Ordinal);
+        Assert.Equal(2, Count(both, "./taskqueue up starts SyftService"));
+        Assert.Matches(@"==== \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4} \./taskqueue up starts SyftService", both);
+    }
+
+    [Fact]
     public async Task Up_RelativeState_KeepsDataAndLogsUnderTheCallersFolder()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -39,5 +59,18 @@ public sealed class RunCommandStartAndStopTests : IDisposable
         {
             // A part we started may still be closing a file; the temporary folder is reclaimed anyway.
         }
+    }
+
+    private static int Count(string text, string part)
+    {
+        var count = 0;
+        var at = text.IndexOf(part, StringComparison.Ordinal);
+        while (at >= 0)
+        {
+            count++;
+            at = text.IndexOf(part, at + 1, StringComparison.Ordinal);
+        }
+
+        return count;
     }
 }

@@ -14,6 +14,22 @@ public sealed class RunCommandStartAndStopTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("taskqueue-up-tests-").FullName;
 
     [Fact]
+    public async Task Up_SyftServiceRefusesItsSettings_NamesItAndShowsItsOwnLog()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        up.Environment["TaskQueue__SyftService__MaxConcurrentScans"] = "0";
+
+        var (exitCode, output) = await up.RunToEndAsync(StartDeadline, cancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("SyftService did not start", output, StringComparison.Ordinal);
+        Assert.Contains("syft-service.log:", output, StringComparison.Ordinal);
+        Assert.Contains("TaskQueue__SyftService__MaxConcurrentScans", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("The silo did not start", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Up_StartedAgainAfterAFailure_KeepsThePreviousRunsLog()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Xunit;
 
 namespace TaskQueue.EndToEnd.Tests;
@@ -9,9 +13,61 @@ namespace TaskQueue.EndToEnd.Tests;
 /// </summary>
 public sealed class RunCommandStartAndStopTests : IDisposable
 {
+    private static readonly TimeSpan RefusalDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(2);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("taskqueue-up-tests-").FullName;
+
+    public static TheoryData<string> PortVariables => [.. UpCommand.PortVariables];
+
+    [Theory]
+    [MemberData(nameof(PortVariables))]
+    public async Task Up_PortTaken_RefusesBeforeStartingAnythingNamingTheVariable(string variable)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        up.Environment[variable] = PortOf(listener);
+
+        var (exitCode, output) = await up.RunToEndAsync(RefusalDeadline, cancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains($"({variable}) is already in use", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(UpCommand.UpLine, output, StringComparison.Ordinal);
+        Assert.Empty(Logs());
+    }
+
+    /// <summary>What a tester met: another TaskQueue's gateway answered the readiness probe for ours.</summary>
+    [Fact]
+    public async Task Up_GatewayPortAnsweredByAnotherServer_RefusesInsteadOfCallingItUp()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var other = ReadyServer.Start(IPAddress.Loopback);
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        up.Environment["TASKQUEUE_PORT"] = other.Port;
+
+        var (exitCode, output) = await up.RunToEndAsync(RefusalDeadline, cancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("(TASKQUEUE_PORT) is already in use on 127.0.0.1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(UpCommand.UpLine, output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The gateway listens on localhost, which Kestrel binds on ::1 as well.</summary>
+    [Fact]
+    public async Task Up_GatewayPortTakenOnIpv6LoopbackOnly_Refuses()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var other = ReadyServer.Start(IPAddress.IPv6Loopback);
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        up.Environment["TASKQUEUE_PORT"] = other.Port;
+
+        var (exitCode, output) = await up.RunToEndAsync(RefusalDeadline, cancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("(TASKQUEUE_PORT) is already in use on ::1", output, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Up_SyftServiceRefusesItsSettings_NamesItAndShowsItsOwnLog()
@@ -77,6 +133,12 @@ public sealed class RunCommandStartAndStopTests : IDisposable
         }
     }
 
+    private IEnumerable<string> Logs()
+    {
+        var logs = Path.Combine(_folder, "state", "logs");
+        return Directory.Exists(logs) ? Directory.EnumerateFiles(logs) : [];
+    }
+
     private static int Count(string text, string part)
     {
         var count = 0;
@@ -88,5 +150,101 @@ public sealed class RunCommandStartAndStopTests : IDisposable
         }
 
         return count;
+    }
+
+    private static string PortOf(TcpListener listener) =>
+        ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A loopback port that answers every HTTP request 200, as another TaskQueue's gateway answers /readyz: what
+    /// made the run command report "up" for a gateway that never started.
+    /// </summary>
+    private sealed class ReadyServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        private ReadyServer(TcpListener listener)
+        {
+            _listener = listener;
+            _loop = Task.Run(AnswerAsync);
+        }
+
+        public string Port => PortOf(_listener);
+
+        public static ReadyServer Start(IPAddress address)
+        {
+            var listener = new TcpListener(address, 0);
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                listener.Server.DualMode = false;
+            }
+
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException exception)
+            {
+                listener.Dispose();
+                Assert.Skip($"Cannot listen on {address} on this machine: {exception.Message}");
+            }
+
+            return new ReadyServer(listener);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            try
+            {
+                await _loop;
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException
+                or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+
+            _listener.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task AnswerAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                try
+                {
+                    await AnswerAsync(client.GetStream());
+                }
+                catch (IOException)
+                {
+                    // The caller only knocked (a port check) or went away: on to the next one.
+                }
+            }
+        }
+
+        private async Task AnswerAsync(NetworkStream stream)
+        {
+            var buffer = new byte[4096];
+            var request = new StringBuilder();
+            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            var answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"u8.ToArray();
+            await stream.WriteAsync(answer, _stop.Token);
+        }
     }
 }

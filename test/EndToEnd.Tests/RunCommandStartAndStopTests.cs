@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -15,6 +16,7 @@ public sealed class RunCommandStartAndStopTests : IDisposable
 {
     private static readonly TimeSpan RefusalDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(45);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("taskqueue-up-tests-").FullName;
 
@@ -119,6 +121,50 @@ public sealed class RunCommandStartAndStopTests : IDisposable
         var logs = Directory.EnumerateFiles(Path.Combine(state, "logs")).Select(Path.GetFileName);
         Assert.Equal(["gateway.log", "silo.log", "syft-service.log"], logs.Order(StringComparer.Ordinal));
         Assert.Contains($"Logs are in {state}/logs", process.RecentOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_Sigterm_SaysStoppingStopsEveryPartAndSucceeds()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        await using var process = up.Start();
+        await UpCommand.WaitUntilUpAsync(process, StartDeadline, cancellationToken);
+        var parts = UpCommand.Children(process);
+
+        process.Terminate();
+        var exitCode = await UpCommand.WaitForExitAsync(process, StopDeadline, cancellationToken);
+
+        Assert.Equal(3, parts.Count);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Stopping TaskQueue", process.RecentOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("stopped by itself", process.RecentOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(parts.Keys, UpCommand.IsRunning);
+    }
+
+    [Fact]
+    public async Task Up_PartDiesByItself_StopsTheRestAndFailsNamingIt()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var up = UpCommand.Create(Path.Combine(_folder, "state"));
+        await using var process = up.Start();
+        await UpCommand.WaitUntilUpAsync(process, StartDeadline, cancellationToken);
+        var parts = UpCommand.Children(process);
+        var syftService = Assert.Single(
+            parts,
+            p => p.Value.Contains("TaskQueue.SyftService.dll", StringComparison.Ordinal));
+
+        using (var victim = Process.GetProcessById(syftService.Key))
+        {
+            victim.Kill();
+        }
+
+        var exitCode = await UpCommand.WaitForExitAsync(process, StopDeadline, cancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("SyftService stopped by itself", process.RecentOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stopping TaskQueue", process.RecentOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(parts.Keys, UpCommand.IsRunning);
     }
 
     public void Dispose()

@@ -58,6 +58,9 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
         var task = await alice.SubmitAcceptedAsync("[::1]:18500/team/app:1.0");
 
         Assert.Equal("[::1]:18500/team/app:1.0", task.GetProperty("params").GetProperty("docker_image_id").GetString());
+
+        // Finished here, so that its dispatch does not land in another test of the shared service.
+        await alice.WaitForStatusAsync(task.GetProperty("id").GetGuid(), "succeeded");
     }
 
     [Fact]
@@ -71,7 +74,9 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
             GatewayClient.TaskRequestJson("alpine:3.20"),
             configure: request => request.Content!.Headers.ContentEncoding.Add("identity"));
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        await alice.WaitForStatusAsync(GatewayClient.Parse(body).GetProperty("id").GetGuid(), "succeeded");
     }
 
     [Fact]

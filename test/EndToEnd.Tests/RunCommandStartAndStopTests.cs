@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using TaskQueue.TestSupport.Processes;
 using Xunit;
 
 namespace TaskQueue.EndToEnd.Tests;
@@ -123,8 +124,12 @@ public sealed class RunCommandStartAndStopTests : IDisposable
         Assert.Contains($"Logs are in {state}/logs", process.RecentOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Up_Sigterm_SaysStoppingStopsEveryPartAndSucceeds()
+    /// <summary>Ctrl-C (SIGINT), a stop by a service manager (SIGTERM), the terminal closing (SIGHUP).</summary>
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    [InlineData("HUP")]
+    public async Task Up_Signal_SaysStoppingStopsEveryPartAndSucceeds(string signal)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var up = UpCommand.Create(Path.Combine(_folder, "state"));
@@ -132,7 +137,12 @@ public sealed class RunCommandStartAndStopTests : IDisposable
         await UpCommand.WaitUntilUpAsync(process, StartDeadline, cancellationToken);
         var parts = UpCommand.Children(process);
 
-        process.Terminate();
+        var (killed, output) = await ExternalProcess.RunAsync(
+            "kill",
+            ["-s", signal, process.Id.ToString(CultureInfo.InvariantCulture)],
+            TimeSpan.FromSeconds(10),
+            cancellationToken: cancellationToken);
+        Assert.True(killed == 0, output);
         var exitCode = await UpCommand.WaitForExitAsync(process, StopDeadline, cancellationToken);
 
         Assert.Equal(3, parts.Count);

@@ -9,10 +9,21 @@ using Xunit;
 namespace TaskQueue.EndToEnd.Tests;
 
 /// <summary>
+/// Runs alone, after the other collections: each test starts and kills whole systems (three .NET processes), and
+/// on two cores that load starves the timing-sensitive crash tests running beside it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunCommandStartAndStopGroup
+{
+    public const string Name = "run command start and stop";
+}
+
+/// <summary>
 /// How <c>./taskqueue up</c> starts and stops, failures included: ports already taken, a part that does not start,
 /// a part that dies, Ctrl-C. The real script runs the real programs (built by this project's references); the
 /// failures are real too (a listening socket, an invalid setting, SIGKILL).
 /// </summary>
+[Collection(RunCommandStartAndStopGroup.Name)]
 public sealed class RunCommandStartAndStopTests : IDisposable
 {
     private static readonly TimeSpan RefusalDeadline = TimeSpan.FromSeconds(60);

@@ -25,8 +25,9 @@ public static class SyftServiceHostingExtensions
         services.AddSingleton<ScanSlots>();
         services.AddSingleton<ScanService>();
         services.AddSingleton(CreateEngine);
+        services.AddSingleton(CreateEngineTimeout);
         services.AddHostedService<WorkspaceJanitor>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemTraceId.Apply);
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         return services;
     }
@@ -37,6 +38,20 @@ public static class SyftServiceHostingExtensions
         endpoints.MapScanEndpoints();
         endpoints.MapHealthChecks("/healthz");
         return endpoints;
+    }
+
+    private static EngineTimeout CreateEngineTimeout(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<SyftServiceOptions>>().Value;
+        var contentRoot = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+        if (options.TimeoutPath.Length == 0)
+        {
+            return new EngineTimeout(null);
+        }
+
+        // Options validation at start has already refused a timeout program that is not there.
+        return new EngineTimeout(EngineLocator.Find(options.TimeoutPath, contentRoot)
+            ?? throw new InvalidOperationException($"TimeoutPath '{options.TimeoutPath}' is not an executable file."));
     }
 
     private static IScanEngine CreateEngine(IServiceProvider services)

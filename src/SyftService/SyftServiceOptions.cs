@@ -39,6 +39,14 @@ public sealed class SyftServiceOptions
     public TimeSpan ScanDeadline { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// The coreutils <c>timeout</c> program each engine runs under, with <see cref="ScanDeadline"/> as its limit,
+    /// so that an engine left behind by a killed service (SIGKILL, the OOM killer) still ends by its deadline
+    /// (terminated, then killed 5 seconds later). Default <c>timeout</c>, looked up on PATH; a value with a '/'
+    /// is a path. Empty runs engines directly: an orphaned engine then runs until it ends by itself.
+    /// </summary>
+    public string TimeoutPath { get; set; } = "timeout";
+
+    /// <summary>
     /// How many scans this instance runs at once. Default 1, as Knative's <c>containerConcurrency: 1</c>: a
     /// request beyond it is answered 503 with <c>Retry-After</c> at once, never queued.
     /// </summary>
@@ -77,6 +85,14 @@ internal sealed class SyftServiceOptionsValidator(IHostEnvironment environment)
         else if (EngineLocator.Locate(options, environment.ContentRootPath) is null)
         {
             failures.Add(EngineLocator.DescribeMissing(options));
+        }
+
+        if (options.TimeoutPath.Length > 0
+            && EngineLocator.Find(options.TimeoutPath, environment.ContentRootPath) is null)
+        {
+            failures.Add($"TimeoutPath ('{options.TimeoutPath}', {Env}TimeoutPath) is not an executable file on this "
+                + "machine: install coreutils, point the setting at its timeout program, or set it empty to run "
+                + "engines without a deadline of their own (a killed service then leaves its engine running).");
         }
 
         if (options.ScanDeadline < TimeSpan.FromSeconds(1) || options.ScanDeadline > TimeSpan.FromHours(24))

@@ -48,6 +48,7 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData(S + "MaxConcurrentScans", "0", "TaskQueue__SyftService__MaxConcurrentScans")]
     [InlineData(S + "BusyRetryAfter", "00:00:00", "TaskQueue__SyftService__BusyRetryAfter")]
     [InlineData(S + "MaxRequestBodyBytes", "10", "TaskQueue__SyftService__MaxRequestBodyBytes")]
+    [InlineData(S + "TimeoutPath", "/nonexistent/timeout", "TaskQueue__SyftService__TimeoutPath")]
     [InlineData(S + "WorkFolder", "relative/folder", "TaskQueue__SyftService__WorkFolder")]
     [InlineData(S + "WorkFolder", "/tmp/a=b", "TaskQueue__SyftService__WorkFolder")]
     [InlineData(R + "ManifestCheckTimeout", "01:00:00", "TaskQueue__SyftService__Registry__ManifestCheckTimeout")]

@@ -12,6 +12,13 @@ internal static class GatewayEndpoints
 {
     private const string ProblemJson = "application/problem+json";
 
+    private const string SubmitExample =
+        """{"task_request": {"task_type": "syft", "params": {"docker_image_id": "ubuntu:24.04"}}}""";
+
+    /// <summary>The SBOM formats of the syft task type, then anything another task type's service answers.</summary>
+    private static readonly string[] ResultMediaTypes =
+        ["application/vnd.cyclonedx+json", "application/spdx+json", "application/octet-stream"];
+
     public static void MapGatewayEndpoints(this WebApplication app)
     {
         var tasks = RequireCaller(app.MapGroup("/tasks")).WithTags("Tasks");
@@ -21,7 +28,9 @@ internal static class GatewayEndpoints
             .WithSummary("Submit a task")
             .WithDescription("Stores the task and starts it. 202 with the task and its Location; 200 with the "
                 + "existing task when the same request is repeated with the same Idempotency-Key.")
-            .WithMetadata(new IdempotencyKeyMetadata(), new RequestBodyMetadata(typeof(SubmitTaskRequest)))
+            .WithMetadata(
+                new IdempotencyKeyMetadata(),
+                new RequestBodyMetadata(typeof(SubmitTaskRequest), SubmitExample))
             .Produces<TaskResponse>(StatusCodes.Status202Accepted)
             .Produces<TaskResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem(contentType: ProblemJson)
@@ -34,6 +43,7 @@ internal static class GatewayEndpoints
             .WithSummary("List your tasks, newest first")
             .WithDescription("status: queued, running, retrying, succeeded, failed or cancelled. limit: 1-100, "
                 + "default 20. cursor: the next_cursor of the previous page.")
+            .WithMetadata(new TaskListQueryMetadata())
             .Produces<TaskListResponse>()
             .ProducesValidationProblem(contentType: ProblemJson);
 
@@ -55,9 +65,19 @@ internal static class GatewayEndpoints
             .WithSummary("Download a succeeded task's result")
             .WithDescription("Streams the result with its media type; the ETag is its SHA-256. 409 while the task "
                 + "has no result.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .WithMetadata(new ResultContentMetadata(ResultMediaTypes))
             .ProducesProblem(StatusCodes.Status404NotFound, ProblemJson)
             .ProducesProblem(StatusCodes.Status409Conflict, ProblemJson);
+
+        // What a client asks before a large download (size, media type, ETag), answered exactly as GET is.
+        tasks.MapMethods("/{id}/result", [HttpMethods.Head], TaskResultEndpoint.HandleAsync)
+            .WithName("GetTaskResultHeaders")
+            .WithSummary("Read a succeeded task's result headers without its body")
+            .WithDescription("The headers GET /tasks/{id}/result would send (Content-Type, Content-Length, ETag), "
+                + "and no body.")
+            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status404NotFound)
+            .Produces(StatusCodes.Status409Conflict);
 
         RequireCaller(app.MapGroup("/task-types")).WithTags("Task types")
             .MapGet("", TaskTypesEndpoint.HandleAsync)

@@ -12,6 +12,8 @@ internal static class GatewayOpenApi
     public const string RoutePrefix = "docs";
     public const string DocumentPath = $"/{RoutePrefix}/{DocumentName}/openapi.json";
 
+    private const string StockInitializerPath = $"/{RoutePrefix}/swagger-initializer.js";
+
     public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -48,6 +50,19 @@ internal static class GatewayOpenApi
 
     public static WebApplication UseGatewayOpenApi(this WebApplication app)
     {
+        // Swagger UI serves every file of the swagger-ui distribution under /docs, with no setting to leave one
+        // out; its stock swagger-initializer.js, unused by the page Swashbuckle writes, would load the Petstore
+        // demo from petstore.swagger.io into any browser that opens it.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Equals(StockInitializerPath, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.UseSwagger(swagger => swagger.RouteTemplate = $"{RoutePrefix}/{{documentName}}/openapi.json");
         app.UseSwaggerUI(ui =>
         {

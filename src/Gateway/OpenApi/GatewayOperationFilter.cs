@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using TaskQueue.Gateway.Tasks;
+using TaskQueue.Grains.Interfaces;
+using TaskQueue.Grains.Storage;
 
 namespace TaskQueue.Gateway.OpenApi;
 
@@ -35,9 +39,20 @@ internal sealed class GatewayOperationFilter : IOperationFilter
                     ["application/json"] = new OpenApiMediaType
                     {
                         Schema = context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository),
+                        Example = JsonNode.Parse(body.ExampleJson),
                     },
                 },
             };
+        }
+
+        if (metadata.OfType<TaskListQueryMetadata>().Any())
+        {
+            DescribeListQuery(operation);
+        }
+
+        if (metadata.OfType<ResultContentMetadata>().FirstOrDefault() is { } result)
+        {
+            DescribeResult(operation, result);
         }
 
         if (metadata.OfType<IdempotencyKeyMetadata>().Any())
@@ -58,5 +73,53 @@ internal sealed class GatewayOperationFilter : IOperationFilter
                 },
             });
         }
+    }
+
+    private static void DescribeListQuery(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+        {
+            switch (parameter.Name)
+            {
+                case TaskListQueryParser.StatusParameter:
+                    parameter.Description = "Only tasks in this state.";
+                    parameter.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Enum = [.. Enum.GetValues<TaskState>().Select(s => (JsonNode)TaskStateNames.ToName(s))],
+                    };
+                    break;
+                case TaskListQueryParser.LimitParameter:
+                    parameter.Description = "How many tasks a page holds.";
+                    parameter.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Integer,
+                        Format = "int32",
+                        Minimum = "1",
+                        Maximum = TaskListQuery.MaxLimit.ToString(CultureInfo.InvariantCulture),
+                        Default = TaskListQuery.DefaultLimit,
+                    };
+                    break;
+                case TaskListQueryParser.CursorParameter:
+                    parameter.Description = "The next_cursor of the previous page; leave it out for the first.";
+                    break;
+            }
+        }
+    }
+
+    private static void DescribeResult(OpenApiOperation operation, ResultContentMetadata result)
+    {
+        operation.Responses ??= [];
+        operation.Responses[StatusCodes.Status200OK.ToString(CultureInfo.InvariantCulture)] = new OpenApiResponse
+        {
+            Description = "The result as the task type's service answered it: for syft, the SBOM in the format "
+                + "asked for (CycloneDX or SPDX JSON). ETag is its SHA-256.",
+            Content = result.MediaTypes.ToDictionary(
+                mediaType => mediaType,
+                IOpenApiMediaType (_) => new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                }),
+        };
     }
 }

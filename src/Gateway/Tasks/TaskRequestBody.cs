@@ -18,7 +18,7 @@ internal static class TaskRequestBody
         long maxBytes,
         CancellationToken cancellationToken)
     {
-        var contentTypeProblem = CheckContentType(request.ContentType);
+        var contentTypeProblem = CheckContentType(request.ContentType) ?? CheckContentEncoding(request.Headers);
         if (contentTypeProblem is not null)
         {
             return (default, contentTypeProblem);
@@ -82,6 +82,26 @@ internal static class TaskRequestBody
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A compressed body would otherwise be read as JSON and refused as "not valid UTF-8", which sends the caller
+    /// looking in the wrong place; task requests are small, so compression buys nothing.
+    /// </summary>
+    private static ProblemHttpResult? CheckContentEncoding(IHeaderDictionary headers)
+    {
+        const StringSplitOptions Tokens = StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries;
+        var codings = headers.ContentEncoding.SelectMany(value => (value ?? "").Split(',', Tokens));
+        if (codings.All(coding => coding.Equals("identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return Problems.Create(
+            StatusCodes.Status415UnsupportedMediaType,
+            "The request body's content encoding is not supported.",
+            "The gateway reads request bodies uncompressed: send the JSON without a Content-Encoding header "
+            + "(or with Content-Encoding: identity).");
     }
 
     private static ProblemHttpResult Unsupported(string detail) =>

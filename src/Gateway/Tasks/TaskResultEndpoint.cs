@@ -11,7 +11,7 @@ namespace TaskQueue.Gateway.Tasks;
 
 /// <summary>
 /// <c>GET /tasks/{id}/result</c>: streams a succeeded task's result from the result store, with its media type,
-/// length and SHA-256 as a strong ETag.
+/// length and SHA-256 as a strong ETag. <c>HEAD</c> answers the same headers without reading the result.
 /// </summary>
 internal sealed class TaskResultEndpoint
 {
@@ -117,7 +117,10 @@ internal sealed class TaskResultEndpoint
                     FileName = $"\"{taskId:D}{ExtensionOf(mediaType)}\"",
                 }.ToString();
 
-                await content.Content.CopyToAsync(response.Body, httpContext.RequestAborted);
+                if (!HttpMethods.IsHead(httpContext.Request.Method))
+                {
+                    await content.Content.CopyToAsync(response.Body, httpContext.RequestAborted);
+                }
             }
         }
 

@@ -23,4 +23,12 @@ public sealed class TaskParameterOptions
     /// malformed value is refused before it is queued. Default: none.
     /// </summary>
     public string? Pattern { get; set; }
+
+    /// <summary>
+    /// What <see cref="Pattern"/> accepts, in words, for the message of a refused value: "The value does not have
+    /// the expected form; expected {PatternDescription}." Write it to follow "expected", for example "an image
+    /// reference such as ubuntu:24.04". Only meaningful with a <see cref="Pattern"/>. Default: none (the message
+    /// then names no form).
+    /// </summary>
+    public string? PatternDescription { get; set; }
 }

@@ -28,23 +28,35 @@ public static class TaskParameterRules
             return $"The value must be one of: {string.Join(", ", parameter.AllowedValues)}.";
         }
 
-        if (parameter.Pattern is { } pattern)
+        if (parameter.Pattern is { } pattern && !Matches(compiledPattern ?? CompilePattern(pattern), value))
         {
-            var regex = compiledPattern ?? CompilePattern(pattern);
-            try
-            {
-                if (!regex.IsMatch(value))
-                {
-                    return "The value does not have the expected form.";
-                }
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return "The value does not have the expected form.";
-            }
+            return WrongForm(parameter, value);
         }
 
         return null;
+    }
+
+    private static bool Matches(Regex regex, string value)
+    {
+        try
+        {
+            return regex.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static string WrongForm(TaskParameterOptions parameter, string value)
+    {
+        var expected = parameter.PatternDescription is { Length: > 0 } description ? $"; expected {description}" : "";
+
+        // Task services hand values to programs; one that starts with '-' is how an option gets smuggled in, and
+        // saying so tells an honest caller at once what is wrong.
+        return value.StartsWith('-')
+            ? $"The value must not start with '-': it would read as a command-line option{expected}."
+            : $"The value does not have the expected form{expected}.";
     }
 
     /// <summary>The pattern anchored at both ends: configuration names the whole value's form.</summary>

@@ -82,6 +82,12 @@ public sealed partial class TaskTypesOptionsValidator : IValidateOptions<TaskTyp
             failures.Add(Setting(key, "Pattern", "is not a valid regular expression"));
         }
 
+        if (parameter.PatternDescription is not null && parameter.Pattern is null)
+        {
+            failures.Add(
+                Setting(key, "PatternDescription", "describes a Pattern that is not set; set both or neither"));
+        }
+
         if (parameter.Default is { } value && TaskParameterRules.Check(parameter, value) is { } problem)
         {
             failures.Add(Setting(key, "Default", $"breaks the parameter's own rules: {problem}"));

@@ -18,6 +18,9 @@ internal sealed class RegistryClient : IDisposable
     private const int MaxTokenResponseBytes = 256 * 1024;
     private const int MaxErrorBodyBytes = 16 * 1024;
 
+    /// <summary>How many redirects one manifest request may follow, each checked like the first address.</summary>
+    private const int MaxRedirects = 5;
+
     private static readonly string[] ManifestMediaTypes =
     [
         "application/vnd.oci.image.index.v1+json",
@@ -38,8 +41,10 @@ internal sealed class RegistryClient : IDisposable
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 5,
+
+            // Redirects are followed by hand (SendAsync), so that every hop is held to AllowedRegistries and the
+            // plain-HTTP rules, not only the registry the reference names.
+            AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         })
@@ -87,6 +92,10 @@ internal sealed class RegistryClient : IDisposable
                 ManifestCheckOutcome.BadGateway,
                 $"The registry '{route.Host}' gave an unusable answer: {exception.Message}");
         }
+        catch (RedirectRefusedException refused)
+        {
+            return new ManifestCheckResult(ManifestCheckOutcome.BadGateway, refused.Message);
+        }
     }
 
     public void Dispose() => _http.Dispose();
@@ -114,15 +123,79 @@ internal sealed class RegistryClient : IDisposable
         AuthenticationHeaderValue? authorization,
         CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, route.ManifestUri);
-        foreach (var mediaType in ManifestMediaTypes)
+        var address = route.ManifestUri;
+        for (var redirects = 0; ; redirects++)
         {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+            using var request = new HttpRequestMessage(method, address);
+            foreach (var mediaType in ManifestMediaTypes)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+            }
+
+            // Credentials and tokens are for the registry they were issued for, never for where it sends us.
+            request.Headers.Authorization = SameOrigin(address, route.ApiBase) ? authorization : null;
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
+
+            var status = (int)response.StatusCode;
+            var location = response.Headers.Location;
+            response.Dispose();
+            if (redirects == MaxRedirects)
+            {
+                throw new RedirectRefusedException($"The registry '{route.Host}' redirected the manifest request for "
+                    + $"'{route.Requested}' more than {MaxRedirects} times.");
+            }
+
+            if (location is null)
+            {
+                throw new RedirectRefusedException($"The registry '{route.Host}' answered the manifest request for "
+                    + $"'{route.Requested}' with a redirect (HTTP {status}) that names no address.");
+            }
+
+            address = location.IsAbsoluteUri ? location : new Uri(address, location);
+            CheckRedirect(route, address);
+        }
+    }
+
+    /// <summary>Holds a redirect's target to the rules the registry itself was held to, or throws.</summary>
+    private void CheckRedirect(RegistryRoute route, Uri target)
+    {
+        if (SameOrigin(target, route.ApiBase))
+        {
+            return;
         }
 
-        request.Headers.Authorization = authorization;
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var settings = _options.CurrentValue;
+        var start = $"The registry '{route.Host}' redirected the manifest request for '{route.Requested}'";
+        if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new RedirectRefusedException($"{start} to an address that is not HTTP or HTTPS.");
+        }
+
+        var host = target.Authority;
+        if (!RegistryRouter.IsAllowed(settings, host))
+        {
+            throw new RedirectRefusedException($"{start} to '{host}', which this service does not contact; it is "
+                + $"limited to: {string.Join(", ", settings.AllowedRegistries)}.");
+        }
+
+        if (target.Scheme == Uri.UriSchemeHttp && !RegistryRouter.UsesPlainHttp(settings, host))
+        {
+            throw new RedirectRefusedException($"{start} to plain HTTP at '{host}', which this service reaches only "
+                + "over HTTPS; if that is intended, an operator lists it in "
+                + "TaskQueue__SyftService__Registry__InsecureRegistries.");
+        }
     }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently
+        or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect
+        or HttpStatusCode.PermanentRedirect;
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.Authority, b.Authority, StringComparison.OrdinalIgnoreCase);
 
     private async Task<ManifestCheckResult> ClassifyAsync(
         RegistryRoute route,
@@ -185,7 +258,8 @@ internal sealed class RegistryClient : IDisposable
             return document.RootElement.GetProperty("errors")[0].GetProperty("code").GetString();
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException
-            or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or IOException)
+            or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or IOException
+            or RedirectRefusedException)
         {
             return null;
         }

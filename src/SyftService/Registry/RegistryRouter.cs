@@ -13,8 +13,7 @@ internal sealed class RegistryRouter(IOptionsMonitor<RegistryOptions> options)
     {
         var settings = options.CurrentValue;
         refusal = null;
-        if (settings.AllowedRegistries.Count > 0
-            && !settings.AllowedRegistries.Any(allowed => RegistryHosts.SameHost(allowed, image.Domain)))
+        if (!IsAllowed(settings, image.Domain))
         {
             refusal = $"This service does not fetch images from the registry '{image.Domain}'; "
                 + $"it is limited to: {string.Join(", ", settings.AllowedRegistries)}.";
@@ -27,11 +26,20 @@ internal sealed class RegistryRouter(IOptionsMonitor<RegistryOptions> options)
             target = image.WithDomain(settings.DockerHubMirror);
         }
 
-        var plainHttp = settings.InsecureRegistries.Any(r => RegistryHosts.SameHost(r, target.Domain))
-            || (settings.AllowInsecureLoopback && RegistryHosts.IsLoopback(target.Domain));
+        var plainHttp = UsesPlainHttp(settings, target.Domain);
         var apiHost = RegistryHosts.IsDockerHub(target.Domain) ? RegistryHosts.DockerHubApiHost : target.Domain;
         var apiBase = new Uri($"{(plainHttp ? "http" : "https")}://{apiHost}/");
         var credential = settings.Credentials.FirstOrDefault(c => RegistryHosts.SameHost(c.Registry, target.Domain));
         return new RegistryRoute(image, target, apiBase, plainHttp, credential);
     }
+
+    /// <summary>Whether <paramref name="host"/> (<c>host[:port]</c>) may be contacted at all.</summary>
+    public static bool IsAllowed(RegistryOptions settings, string host) =>
+        settings.AllowedRegistries.Count == 0
+        || settings.AllowedRegistries.Any(allowed => RegistryHosts.SameHost(allowed, host));
+
+    /// <summary>Whether <paramref name="host"/> (<c>host[:port]</c>) is reached over plain HTTP.</summary>
+    public static bool UsesPlainHttp(RegistryOptions settings, string host) =>
+        settings.InsecureRegistries.Any(r => RegistryHosts.SameHost(r, host))
+        || (settings.AllowInsecureLoopback && RegistryHosts.IsLoopback(host));
 }

@@ -21,9 +21,10 @@ internal static class EngineRunner
         EngineCommand command,
         string workingDirectory,
         TimeSpan deadline,
+        EngineTimeout guard,
         CancellationToken aborted)
     {
-        using var process = new Process { StartInfo = StartInfo(command, workingDirectory) };
+        using var process = new Process { StartInfo = StartInfo(guard.Guard(command, deadline), workingDirectory) };
         try
         {
             process.Start();
@@ -55,6 +56,13 @@ internal static class EngineRunner
         await Task.WhenAny(drained, Task.Delay(ReapTimeout, CancellationToken.None));
         var errorTail = drained.IsCompletedSuccessfully ? stderr.Result : "";
         var exitCode = process.HasExited ? process.ExitCode : -1;
+
+        // Our own timer and timeout's start a moment apart: whichever fires first, the scan ran out of time.
+        if (status == EngineRunStatus.Exited && guard.Path is not null && exitCode == EngineTimeout.TimedOutExitCode)
+        {
+            status = EngineRunStatus.TimedOut;
+        }
+
         return new EngineRunResult(status, exitCode, errorTail);
     }
 

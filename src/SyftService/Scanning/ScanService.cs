@@ -13,6 +13,7 @@ internal sealed class ScanService(
     RegistryRouter router,
     RegistryClient registry,
     IScanEngine engine,
+    EngineTimeout engineTimeout,
     ScanSlots slots,
     IOptionsMonitor<SyftServiceOptions> options,
     SyftServiceMetrics metrics,
@@ -93,7 +94,12 @@ internal sealed class ScanService(
             logger.ScanStarted(imageRef, engine.Name, request.Format.Name());
             var started = time.GetTimestamp();
             var command = engine.BuildCommand(new EngineScan(route, request.Format, workspace, settings.ScanDeadline));
-            var run = await EngineRunner.RunAsync(command, workspace.Root, settings.ScanDeadline, aborted);
+            var run = await EngineRunner.RunAsync(
+                command,
+                workspace.Root,
+                settings.ScanDeadline,
+                engineTimeout,
+                aborted);
             switch (run.Status)
             {
                 case EngineRunStatus.Aborted:

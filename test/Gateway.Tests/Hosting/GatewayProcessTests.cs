@@ -55,6 +55,42 @@ public sealed class GatewayProcessTests(GatewayProcess gateway) : IClassFixture<
         Assert.Contains("larger than 65536 bytes", answer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Process_HeadOfAResult_HeadersWithoutABody()
+    {
+        const string Rest = " /tasks/nope/result HTTP/1.1\r\nHost: x\r\nX-User-Id: a\r\nConnection: close\r\n\r\n";
+
+        var get = await SendRawAsync(Encoding.ASCII.GetBytes("GET" + Rest));
+        var head = await SendRawAsync(Encoding.ASCII.GetBytes("HEAD" + Rest));
+
+        Assert.StartsWith("HTTP/1.1 404 ", get, StringComparison.Ordinal);
+        Assert.NotEmpty(get[(get.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        Assert.StartsWith("HTTP/1.1 404 ", head, StringComparison.Ordinal);
+        Assert.Contains("application/problem+json", head, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n", head, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Kestrel refuses a request line or header block over its limits while it parses, before any middleware
+    /// runs, and ASP.NET Core has no hook to shape that answer: these are the only errors without problem details
+    /// (docs/architecture.md, HTTP section). This test notices the day that changes.
+    /// </summary>
+    [Theory]
+    [InlineData(9_000, 0, 414)]
+    [InlineData(0, 40_000, 431)]
+    public async Task Process_OverKestrelsLimits_BareStatusWithoutABody(int pathLength, int headerLength, int status)
+    {
+        var request = $"GET /tasks/{new string('a', pathLength)} HTTP/1.1\r\nHost: x\r\nX-User-Id: alice\r\n"
+            + (headerLength > 0 ? $"X-Padding: {new string('b', headerLength)}\r\n" : "")
+            + "Connection: close\r\n\r\n";
+
+        var answer = await SendRawAsync(Encoding.ASCII.GetBytes(request));
+
+        Assert.StartsWith($"HTTP/1.1 {status} ", answer, StringComparison.Ordinal);
+        Assert.Contains("Content-Length: 0", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("problem+json", answer, StringComparison.Ordinal);
+    }
+
     private async Task<string> SendRawAsync(byte[] request)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

@@ -63,6 +63,64 @@ public sealed class OpenApiTests(NoClusterGatewayFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task OpenApiDocument_Submit_HasAnExampleThatWorks()
+    {
+        using var document = await GetDocumentAsync();
+
+        var example = document.RootElement.GetProperty("paths").GetProperty("/tasks").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        var request = example.GetProperty("task_request");
+        Assert.Equal("syft", request.GetProperty("task_type").GetString());
+        Assert.Equal("ubuntu:24.04", request.GetProperty("params").GetProperty("docker_image_id").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListTasks_TypesLimitAndStatus()
+    {
+        using var document = await GetDocumentAsync();
+
+        var parameters = document.RootElement.GetProperty("paths").GetProperty("/tasks").GetProperty("get")
+            .GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+        var limit = parameters["limit"].GetProperty("schema");
+        Assert.Equal("integer", limit.GetProperty("type").GetString());
+        Assert.Equal(1, limit.GetProperty("minimum").GetInt32());
+        Assert.Equal(100, limit.GetProperty("maximum").GetInt32());
+        Assert.Equal(20, limit.GetProperty("default").GetInt32());
+        var status = parameters["status"].GetProperty("schema");
+        Assert.Equal(
+            ["queued", "running", "retrying", "succeeded", "failed", "cancelled"],
+            status.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_Result_NamesTheMediaTypesOfResults()
+    {
+        using var document = await GetDocumentAsync();
+
+        var ok = document.RootElement.GetProperty("paths").GetProperty("/tasks/{id}/result").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.Equal(
+            ["application/vnd.cyclonedx+json", "application/spdx+json", "application/octet-stream"],
+            ok.EnumerateObject().Select(c => c.Name));
+        Assert.All(ok.EnumerateObject(), c => Assert.Equal("binary", c.Value.GetProperty("schema")
+            .GetProperty("format").GetString()));
+    }
+
+    [Fact]
+    public async Task SwaggerUi_StockInitializer_IsNotServed()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+
+        using var initializer = await client.GetAsync("/docs/swagger-initializer.js", cancellationToken);
+        var index = await client.GetStringAsync("/docs/index.html", cancellationToken);
+
+        await ProblemAssert.IsProblemAsync(initializer, 404, cancellationToken);
+        Assert.DoesNotContain("swagger-initializer.js", index, StringComparison.Ordinal);
+        Assert.DoesNotContain("petstore", index, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task SwaggerUi_Served_AtDocs()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -44,6 +45,18 @@ public sealed record HostileRequest
     public string UserId => Headers.FirstOrDefault(h => h.Key == "X-User-Id").Value ?? DefaultUser;
 
     public static byte[] Json(string json) => Encoding.UTF8.GetBytes(json);
+
+    /// <summary>The JSON compressed with gzip, as a client that compresses its uploads sends it.</summary>
+    public static byte[] Gzip(string json)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest))
+        {
+            gzip.Write(Json(json));
+        }
+
+        return compressed.ToArray();
+    }
 
     public override string ToString() => Name;
 

@@ -120,6 +120,22 @@ public static class HostileRequests
         },
         new()
         {
+            Name = "gzip-compressed body",
+            Body = HostileRequest.Gzip(Request("\"syft\"", """{"docker_image_id": "alpine:3"}""")),
+            Headers = [new("Content-Encoding", "gzip")],
+            ExpectedStatus = StatusCodes.Status415UnsupportedMediaType,
+            FieldAtFault = "Content-Encoding",
+        },
+        new()
+        {
+            Name = "body in a chain of encodings",
+            Body = HostileRequest.Json(Request("\"syft\"", """{"docker_image_id": "alpine:3"}""")),
+            Headers = [new("Content-Encoding", "identity, br")],
+            ExpectedStatus = StatusCodes.Status415UnsupportedMediaType,
+            FieldAtFault = "Content-Encoding",
+        },
+        new()
+        {
             Name = "huge body",
             Body = HostileRequest.Json(Request("\"syft\"", $$"""{"docker_image_id": "{{new string('a', 70_000)}}"}""")),
             ExpectedStatus = StatusCodes.Status413PayloadTooLarge,

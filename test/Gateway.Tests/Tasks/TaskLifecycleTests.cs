@@ -33,6 +33,52 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
         Assert.Equal(2, task.GetProperty("max_attempts").GetInt32());
     }
 
+    /// <summary>References a tester got accepted that the SBOM service then refused as a permanent 400.</summary>
+    public static TheoryData<string> RefusedByTheService =>
+        ["http://evil/x", "docker-archive:/etc/passwd", "user@127.0.0.1:18500/x", "alpine:" + new string('t', 190)];
+
+    [Theory]
+    [MemberData(nameof(RefusedByTheService))]
+    public async Task Submit_ReferenceTheSbomServiceWouldRefuse_Is400SayingWhatFormIsExpected(string image)
+    {
+        using var alice = User();
+
+        using var response = await alice.SubmitAsync(image);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, 400, TestContext.Current.CancellationToken);
+        var message = problem.GetProperty("errors").GetProperty("task_request.params.docker_image_id")[0].GetString();
+        Assert.Contains("expected an image reference such as ubuntu:24.04", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_BracketedIpv6RegistryWithPort_IsAccepted()
+    {
+        using var alice = User();
+
+        var task = await alice.SubmitAcceptedAsync("[::1]:18500/team/app:1.0");
+
+        Assert.Equal("[::1]:18500/team/app:1.0", task.GetProperty("params").GetProperty("docker_image_id").GetString());
+
+        // Finished here, so that its dispatch does not land in another test of the shared service.
+        await alice.WaitForStatusAsync(task.GetProperty("id").GetGuid(), "succeeded");
+    }
+
+    [Fact]
+    public async Task Submit_ContentEncodingIdentity_IsAccepted()
+    {
+        using var alice = User();
+
+        using var response = await alice.SendAsync(
+            HttpMethod.Post,
+            "/tasks",
+            GatewayClient.TaskRequestJson("alpine:3.20"),
+            configure: request => request.Content!.Headers.ContentEncoding.Add("identity"));
+
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        await alice.WaitForStatusAsync(GatewayClient.Parse(body).GetProperty("id").GetGuid(), "succeeded");
+    }
+
     [Fact]
     public async Task GetTask_Submitted_ReachesSucceededWithResultLink()
     {
@@ -71,6 +117,44 @@ public sealed class TaskLifecycleTests(CoHostedGatewayFactory factory)
             $"attachment; filename=\"{id}.json\"",
             Assert.Single(response.Content.Headers.GetValues("Content-Disposition")));
         Assert.Contains("nosniff", response.Headers.GetValues("X-Content-Type-Options"));
+    }
+
+    [Fact]
+    public async Task HeadResult_Succeeded_SameHeadersAsGetWithoutTheBody()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var alice = User();
+        var id = (await alice.SubmitAcceptedAsync("debian:12.1")).GetProperty("id").GetGuid();
+        await alice.WaitForStatusAsync(id, "succeeded");
+
+        using var get = await alice.SendAsync(HttpMethod.Get, $"/tasks/{id}/result");
+        using var head = await alice.SendAsync(HttpMethod.Head, $"/tasks/{id}/result");
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(cancellationToken));
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync(cancellationToken));
+        foreach (var name in new[] { "ETag", "Cache-Control", "X-Content-Type-Options" })
+        {
+            Assert.Equal(get.Headers.GetValues(name), head.Headers.GetValues(name));
+        }
+
+        foreach (var name in new[] { "Content-Type", "Content-Length", "Content-Disposition" })
+        {
+            Assert.Equal(get.Content.Headers.GetValues(name), head.Content.Headers.GetValues(name));
+        }
+    }
+
+    [Fact]
+    public async Task HeadResult_AnotherUsersTask_NotFound()
+    {
+        using var alice = User();
+        using var mallory = User();
+        var id = (await alice.SubmitAcceptedAsync("debian:12.2")).GetProperty("id").GetGuid();
+        await alice.WaitForStatusAsync(id, "succeeded");
+
+        using var head = await mallory.SendAsync(HttpMethod.Head, $"/tasks/{id}/result");
+
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
     [Fact]

@@ -7,6 +7,8 @@ namespace TaskQueue.Grains.Tests.TaskTypes;
 
 public sealed class TaskTypeRegistryTests
 {
+    private const string Sha256 = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
     private readonly TaskTypeRegistry _registry = new(Options.Create(TaskTypeSamples.Options()));
 
     [Fact]
@@ -23,8 +25,11 @@ public sealed class TaskTypeRegistryTests
     }
 
     [Theory]
-    [InlineData("docker_image_id", "--help", "params.docker_image_id", "expected form")]
-    [InlineData("docker_image_id", "ubuntu 24.04", "params.docker_image_id", "expected form")]
+    [InlineData("docker_image_id", "--help", "params.docker_image_id", "must not start with '-'")]
+    [InlineData("docker_image_id", "ubuntu 24.04", "params.docker_image_id", "expected an image reference such as")]
+    [InlineData("docker_image_id", "http://evil/x", "params.docker_image_id", "expected an image reference such as")]
+    [InlineData("docker_image_id", "docker-archive:/etc/passwd", "params.docker_image_id", "expected form")]
+    [InlineData("docker_image_id", "user@127.0.0.1:18500/x", "params.docker_image_id", "expected form")]
     [InlineData("docker_image_id", "ubuntu\n", "params.docker_image_id", "control characters")]
     [InlineData("format", "xml", "params.format", "cyclonedx-json, spdx-json")]
     [InlineData("colour", "blue", "params.colour", "takes: docker_image_id, format")]
@@ -39,6 +44,20 @@ public sealed class TaskTypeRegistryTests
         var error = Assert.Single(errors);
         Assert.Equal(field, error.Field);
         Assert.Contains(said, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[::1]:18500/team/app:1.0")]
+    [InlineData("registry.example:5000/team/app@" + Sha256)]
+    public void Check_ValidReferenceTheOldPatternGotWrong_IsAccepted(string image)
+    {
+        var errors = new List<FieldError>();
+
+        var (type, parameters) = _registry.Check(Submission(new() { ["docker_image_id"] = image }), errors);
+
+        Assert.Empty(errors);
+        Assert.NotNull(type);
+        Assert.Equal(image, parameters["docker_image_id"]);
     }
 
     [Fact]

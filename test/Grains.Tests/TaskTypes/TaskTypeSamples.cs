@@ -1,31 +1,23 @@
+using Microsoft.Extensions.Configuration;
 using TaskQueue.Grains.TaskTypes;
+using TaskQueue.TestSupport;
 
 namespace TaskQueue.Grains.Tests.TaskTypes;
 
-/// <summary>A task type configured like the silo's default <c>syft</c>.</summary>
+/// <summary>
+/// The <c>syft</c> task type exactly as the silo's settings file configures it (so that these tests check what
+/// ships), with the endpoint moved where a test wants it.
+/// </summary>
 internal static class TaskTypeSamples
 {
     public static TaskTypesOptions Options(Uri? endpoint = null)
     {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryPaths.Root, "src", "Silo", "appsettings.json"), optional: false)
+            .Build();
         var options = new TaskTypesOptions();
-        options.TaskTypes["syft"] = new TaskTypeOptions
-        {
-            Endpoint = endpoint ?? new Uri("http://127.0.0.1:9/"),
-            Parameters =
-            {
-                ["docker_image_id"] = new TaskParameterOptions
-                {
-                    Required = true,
-                    MaxLength = 512,
-                    Pattern = @"[A-Za-z0-9][A-Za-z0-9._:/@+\-\[\]]*",
-                },
-                ["format"] = new TaskParameterOptions
-                {
-                    AllowedValues = ["cyclonedx-json", "spdx-json"],
-                    Default = "cyclonedx-json",
-                },
-            },
-        };
+        configuration.GetSection(TaskTypesOptions.SectionName).Bind(options);
+        options.TaskTypes["syft"].Endpoint = endpoint ?? new Uri("http://127.0.0.1:9/");
         return options;
     }
 }

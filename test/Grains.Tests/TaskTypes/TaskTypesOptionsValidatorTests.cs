@@ -30,6 +30,7 @@ public sealed class TaskTypesOptionsValidatorTests
     [InlineData("MaxConcurrentAttempts", "TaskQueue__TaskTypes__syft__MaxConcurrentAttempts")]
     [InlineData("Pattern", "TaskQueue__TaskTypes__syft__Parameters__docker_image_id__Pattern")]
     [InlineData("Default", "TaskQueue__TaskTypes__syft__Parameters__format__Default")]
+    [InlineData("PatternDescription", "TaskQueue__TaskTypes__syft__Parameters__format__PatternDescription")]
     public void Validate_BrokenSetting_NamesItsEnvironmentVariable(string setting, string variable)
     {
         var options = TaskTypeSamples.Options();
@@ -43,6 +44,7 @@ public sealed class TaskTypesOptionsValidatorTests
             case "MaxConcurrentAttempts": syft.MaxConcurrentAttempts = 0; break;
             case "Pattern": syft.Parameters["docker_image_id"].Pattern = "(unclosed"; break;
             case "Default": syft.Parameters["format"].Default = "xml"; break;
+            case "PatternDescription": syft.Parameters["format"].PatternDescription = "a format"; break;
         }
 
         var result = new TaskTypesOptionsValidator().Validate(null, options);

@@ -32,6 +32,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public string RecentOutput => _process.RecentOutput;
 
+    /// <summary>The service's own process id (the engines it starts have their own).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the service and waits until <c>/healthz</c> answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(
         IReadOnlyDictionary<string, string?> environment,
@@ -66,6 +69,17 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             Directory.Delete(workFolder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// SIGKILL to the service alone, as the kernel's OOM killer or <c>kill -9</c> would: its children are left
+    /// to fend for themselves, unlike <see cref="DisposeAsync"/>, which kills the whole tree.
+    /// </summary>
+    public void KillServiceOnly()
+    {
+        using var service = System.Diagnostics.Process.GetProcessById(ProcessId);
+        service.Kill(entireProcessTree: false);
+        service.WaitForExit(TimeSpan.FromSeconds(10));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TaskQueue.Grains.Interfaces;
 
 namespace TaskQueue.Gateway;
 
@@ -16,6 +17,13 @@ public sealed class GatewayOptions
     /// the caller. Default <c>X-User-Id</c>.
     /// </summary>
     public string UserHeader { get; set; } = "X-User-Id";
+
+    /// <summary>
+    /// The users who may read every user's tasks (<c>GET /operator/tasks</c>): user ids exactly as the identity header
+    /// carries them, case-sensitive. Default empty: nobody. Listed as <c>OperatorUsers:0</c>, <c>OperatorUsers:1</c>,
+    /// ... (environment variables <c>TaskQueue__Gateway__OperatorUsers__0</c>, ...).
+    /// </summary>
+    public IList<string> OperatorUsers { get; } = [];
 
     /// <summary>The largest request body read, in bytes; larger ones are refused with 413. Default 64 KiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
@@ -71,6 +79,17 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 $"must be from 00:00:01 to 01:00:00, not {options.UnavailableRetryAfter}"));
         }
 
+        for (var i = 0; i < options.OperatorUsers.Count; i++)
+        {
+            var error = UserIds.Validate(options.OperatorUsers[i]);
+            if (error is not null)
+            {
+                failures.Add(Describe(
+                    $"{nameof(GatewayOptions.OperatorUsers)}:{i}",
+                    $"is not a user id the identity header could carry: {error}"));
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -81,5 +100,5 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
     private static string Describe(string key, string problem) =>
         $"{GatewayOptions.SectionName}:{key} {problem} " +
-        $"(environment variable TaskQueue__Gateway__{key}).";
+        $"(environment variable TaskQueue__Gateway__{key.Replace(":", "__", StringComparison.Ordinal)}).";
 }

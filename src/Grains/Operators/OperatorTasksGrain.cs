@@ -9,10 +9,12 @@ namespace TaskQueue.Grains.Operators;
 /// a page costs the same however many tasks the store holds.
 /// </summary>
 /// <remarks>
-/// A stateless worker: it holds nothing, so each silo answers from a local activation and operators' listings
-/// never queue behind one another on a single grain.
+/// A stateless worker: it holds nothing, so each silo answers from a local activation instead of sending every
+/// operator's listing to one grain somewhere in the cluster. Reentrant, because a listing spends its time waiting
+/// for the store and shares nothing with another.
 /// </remarks>
 [StatelessWorker]
+[Reentrant]
 public sealed class OperatorTasksGrain(ITaskStore store) : Grain, IOperatorTasksGrain
 {
     public Task<TaskPage> ListAsync(TaskListQuery query)

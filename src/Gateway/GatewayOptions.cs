@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using TaskQueue.Grains.Interfaces;
 
 namespace TaskQueue.Gateway;
 
@@ -21,7 +20,8 @@ public sealed class GatewayOptions
     /// <summary>
     /// The users who may read every user's tasks (<c>GET /operator/tasks</c>): user ids exactly as the identity header
     /// carries them, case-sensitive. Default empty: nobody. Listed as <c>OperatorUsers:0</c>, <c>OperatorUsers:1</c>,
-    /// ... (environment variables <c>TaskQueue__Gateway__OperatorUsers__0</c>, ...).
+    /// ... (environment variables <c>TaskQueue__Gateway__OperatorUsers__0</c>, ...); validated by
+    /// <c>OperatorUsersValidator</c>.
     /// </summary>
     public IList<string> OperatorUsers { get; } = [];
 
@@ -79,17 +79,6 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 $"must be from 00:00:01 to 01:00:00, not {options.UnavailableRetryAfter}"));
         }
 
-        for (var i = 0; i < options.OperatorUsers.Count; i++)
-        {
-            var error = UserIds.Validate(options.OperatorUsers[i]);
-            if (error is not null)
-            {
-                failures.Add(Describe(
-                    $"{nameof(GatewayOptions.OperatorUsers)}:{i}",
-                    $"is not a user id the identity header could carry: {error}"));
-            }
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -100,5 +89,5 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
     private static string Describe(string key, string problem) =>
         $"{GatewayOptions.SectionName}:{key} {problem} " +
-        $"(environment variable TaskQueue__Gateway__{key.Replace(":", "__", StringComparison.Ordinal)}).";
+        $"(environment variable TaskQueue__Gateway__{key}).";
 }

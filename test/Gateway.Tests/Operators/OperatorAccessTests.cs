@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using TaskQueue.Gateway.Operators;
 using TaskQueue.Gateway.Tests.Support;
 using Xunit;
 
@@ -50,12 +52,25 @@ public sealed class OperatorAccessTests
         options.OperatorUsers.Add("alice");
         options.OperatorUsers.Add("bob smith");
 
-        var result = new GatewayOptionsValidator().Validate(null, options);
+        var result = new OperatorUsersValidator(new ConfigurationBuilder().Build()).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("TaskQueue:Gateway:OperatorUsers:1", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("TaskQueue__Gateway__OperatorUsers__1", result.FailureMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("OperatorUsers:0", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_OperatorUsersAsOneValue_FailsSayingItIsAList()
+    {
+        await using var gateway = new NoClusterGatewayFactory();
+        using var factory = gateway.WithWebHostBuilder(
+            builder => builder.UseSetting("TaskQueue:Gateway:OperatorUsers", "alice"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.Server);
+
+        Assert.Contains("is a list, not one value", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TaskQueue__Gateway__OperatorUsers__0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

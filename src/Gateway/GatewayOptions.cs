@@ -17,6 +17,14 @@ public sealed class GatewayOptions
     /// </summary>
     public string UserHeader { get; set; } = "X-User-Id";
 
+    /// <summary>
+    /// The users who may read every user's tasks (<c>GET /operator/tasks</c>): user ids exactly as the identity header
+    /// carries them, case-sensitive. Default empty: nobody. Listed as <c>OperatorUsers:0</c>, <c>OperatorUsers:1</c>,
+    /// ... (environment variables <c>TaskQueue__Gateway__OperatorUsers__0</c>, ...); validated by
+    /// <c>OperatorUsersValidator</c>.
+    /// </summary>
+    public IList<string> OperatorUsers { get; } = [];
+
     /// <summary>The largest request body read, in bytes; larger ones are refused with 413. Default 64 KiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 

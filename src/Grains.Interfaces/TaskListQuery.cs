@@ -1,6 +1,6 @@
 namespace TaskQueue.Grains.Interfaces;
 
-/// <summary>Which page of a user's tasks to read, newest first.</summary>
+/// <summary>Which page of a task listing (a user's tasks, or everyone's for operators) to read, newest first.</summary>
 [GenerateSerializer]
 [Immutable]
 [Alias("TaskQueue.TaskListQuery")]

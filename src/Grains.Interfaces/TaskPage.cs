@@ -1,6 +1,6 @@
 namespace TaskQueue.Grains.Interfaces;
 
-/// <summary>One page of a user's tasks, newest first.</summary>
+/// <summary>One page of a task listing, newest first.</summary>
 [GenerateSerializer]
 [Immutable]
 [Alias("TaskQueue.TaskPage")]

@@ -29,4 +29,9 @@ public sealed record TaskSummary
     /// <summary>How many attempts have started so far.</summary>
     [Id(5)]
     public required int AttemptCount { get; init; }
+
+    /// <summary>The user the task belongs to: in operators' listings over all users, whose task it is.</summary>
+    /// <remarks>Null only in a summary from a silo older than this field, during a rolling update.</remarks>
+    [Id(6)]
+    public required string UserId { get; init; }
 }

@@ -2,6 +2,7 @@ using TaskQueue.Gateway.Contracts;
 using TaskQueue.Gateway.Health;
 using TaskQueue.Gateway.Http;
 using TaskQueue.Gateway.OpenApi;
+using TaskQueue.Gateway.Operators;
 using TaskQueue.Gateway.Tasks;
 using TaskQueue.Gateway.TaskTypes;
 
@@ -85,6 +86,8 @@ internal static class GatewayEndpoints
             .WithSummary("List the task types you can submit")
             .Produces<List<TaskTypeResponse>>();
 
+        app.MapOperatorEndpoints();
+
         var health = app.MapGroup("").WithTags("Health");
         health.MapGet("/healthz", HealthEndpoints.Live)
             .WithSummary("Liveness: the process answers")
@@ -95,7 +98,8 @@ internal static class GatewayEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable, ProblemJson);
     }
 
-    private static RouteGroupBuilder RequireCaller(RouteGroupBuilder group)
+    /// <summary>Puts the group behind the caller identity filter, with the answers that filter can give.</summary>
+    internal static RouteGroupBuilder RequireCaller(RouteGroupBuilder group)
     {
         group.AddEndpointFilter<CallerIdentity>()
             .WithMetadata(new CallerIdentityMetadata())

@@ -3,6 +3,7 @@ using TaskQueue.Gateway.Diagnostics;
 using TaskQueue.Gateway.Http;
 using TaskQueue.Gateway.OpenApi;
 using TaskQueue.Gateway.Hosting;
+using TaskQueue.Gateway.Operators;
 
 namespace TaskQueue.Gateway;
 
@@ -20,6 +21,7 @@ public static class GatewayHostingExtensions
 
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, OperatorUsersValidator>();
 
         services.ConfigureHttpJsonOptions(json => GatewayJson.Configure(json.SerializerOptions));
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemConventions.Apply);

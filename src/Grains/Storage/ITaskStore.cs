@@ -23,4 +23,10 @@ public interface ITaskStore
 
     /// <summary>One page of a user's tasks, newest first (creation time, then id), optionally of one status.</summary>
     Task<TaskPage> ListByUserAsync(string userId, TaskListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of every user's tasks, for operators: the same order, filter and keyset paging as
+    /// <see cref="ListByUserAsync"/>, over all users, read from an index (never one task at a time).
+    /// </summary>
+    Task<TaskPage> ListAllAsync(TaskListQuery query, CancellationToken cancellationToken);
 }

@@ -53,6 +53,7 @@ public sealed class TaskRecord
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
         AttemptCount = Attempts.Count,
+        UserId = UserId,
     };
 
     public TaskView ToView() => new()

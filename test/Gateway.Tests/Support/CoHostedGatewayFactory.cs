@@ -20,6 +20,9 @@ public sealed class CoHostedGatewayFactory : WebApplicationFactory<Program>, IAs
 {
     public const string ResultMediaType = "application/vnd.cyclonedx+json";
 
+    /// <summary>The one user configured as an operator (<c>TaskQueue:Gateway:OperatorUsers</c>).</summary>
+    public const string OperatorUserId = "ops@example.org";
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"taskqueue-gateway-{Guid.NewGuid():N}");
 
     public ScriptedTaskService Service { get; private set; } = null!;
@@ -75,6 +78,7 @@ public sealed class CoHostedGatewayFactory : WebApplicationFactory<Program>, IAs
         var settings = new Dictionary<string, string>
         {
             ["TaskQueue:Gateway:HostSilo"] = "true",
+            ["TaskQueue:Gateway:OperatorUsers:0"] = OperatorUserId,
             ["TaskQueue:Cluster:SiloPort"] = Port(),
             ["TaskQueue:Cluster:GatewayPort"] = Port(),
             ["TaskQueue:Storage:Embedded:DatabasePath"] = Path.Combine(_folder, "tasks.db"),

@@ -38,6 +38,7 @@ public abstract partial class TaskStoreContract
                 CreatedAt = records[3].CreatedAt,
                 UpdatedAt = records[3].UpdatedAt,
                 AttemptCount = 2,
+                UserId = user,
             },
             summary);
     }

@@ -54,6 +54,11 @@ internal static class EmbeddedSchema
         ) WITHOUT ROWID;
         CREATE INDEX reminders_by_hash ON reminders (grain_hash);
         """,
+        """
+        -- Operators' listing over all users, newest first, of one status or (one range per status, merged) of all.
+        -- One index, not a second one without the status: each index is one more entry to write per task row.
+        CREATE INDEX tasks_by_status ON tasks (status, created_at DESC, task_id DESC);
+        """,
     ];
 
     /// <summary>The version this build creates and understands.</summary>

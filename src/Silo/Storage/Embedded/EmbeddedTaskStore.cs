@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
-using TaskQueue.Grains.Interfaces;
 using TaskQueue.Grains.Storage;
 
 namespace TaskQueue.Silo.Storage.Embedded;
@@ -15,7 +13,7 @@ namespace TaskQueue.Silo.Storage.Embedded;
 /// from SQLite's cache, and its caller awaits it anyway, so it runs on the calling thread; only writes, which
 /// wait for the disk, go to the writer's own thread.
 /// </remarks>
-internal sealed class EmbeddedTaskStore(EmbeddedDatabase database) : ITaskStore
+internal sealed partial class EmbeddedTaskStore(EmbeddedDatabase database) : ITaskStore
 {
     private const string InsertSql = """
         INSERT INTO tasks (
@@ -98,80 +96,6 @@ internal sealed class EmbeddedTaskStore(EmbeddedDatabase database) : ITaskStore
             cancellationToken);
     }
 
-    public async Task<TaskPage> ListByUserAsync(
-        string userId,
-        TaskListQuery query,
-        CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, $"{nameof(query)}.{nameof(query.Limit)}");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(
-            query.Limit, TaskListQuery.MaxLimit, $"{nameof(query)}.{nameof(query.Limit)}");
-
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = ListSql(query);
-        command.Parameters.AddWithValue("$user_id", userId);
-        if (query.Status is { } status)
-        {
-            command.Parameters.AddWithValue("$status", TaskStateNames.ToName(status));
-        }
-
-        if (query.After is { } after)
-        {
-            command.Parameters.AddWithValue("$after_created_at", after.CreatedAt.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$after_task_id", TaskIdText(after.TaskId));
-        }
-
-        // One row more than asked tells whether another page exists without counting.
-        command.Parameters.AddWithValue("$fetch", query.Limit + 1);
-
-        var items = new List<TaskSummary>(query.Limit + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(ReadSummary(reader));
-            }
-        }
-
-        if (items.Count <= query.Limit)
-        {
-            return new TaskPage { Items = items };
-        }
-
-        items.RemoveAt(items.Count - 1);
-        var last = items[^1];
-        return new TaskPage
-        {
-            Items = items,
-            NextCursor = new TaskCursor { CreatedAt = last.CreatedAt, TaskId = last.Id },
-        };
-    }
-
-    /// <summary>The listing's SQL: a keyset walk down one index, never OFFSET, so late pages stay cheap.</summary>
-    internal static string ListSql(TaskListQuery query)
-    {
-        var sql = new StringBuilder(
-            "SELECT task_id, task_type, status, created_at, updated_at, attempt_count FROM tasks "
-            + "WHERE user_id = $user_id");
-        if (query.Status is not null)
-        {
-            sql.Append(" AND status = $status");
-        }
-
-        if (query.After is not null)
-        {
-            // A row value comparison: SQLite turns it into a range on the index, ties on the millisecond broken
-            // by the id exactly as the ORDER BY breaks them.
-            sql.Append(" AND (created_at, task_id) < ($after_created_at, $after_task_id)");
-        }
-
-        sql.Append(" ORDER BY created_at DESC, task_id DESC LIMIT $fetch");
-        return sql.ToString();
-    }
-
     private static string Write(WriteBatchContext context, TaskRow row, long? expectedVersion, string? expectedETag)
     {
         var version = context.NextVersion();
@@ -186,26 +110,6 @@ internal sealed class EmbeddedTaskStore(EmbeddedDatabase database) : ITaskStore
         return command.ExecuteNonQuery() == 1
             ? ETagOf(version)
             : throw new TaskStoreConflictException(row.TaskId, expectedETag);
-    }
-
-    private static TaskSummary ReadSummary(SqliteDataReader reader)
-    {
-        var statusName = reader.GetString(2);
-        if (!TaskStateNames.TryParse(statusName, out var status))
-        {
-            throw new InvalidDataException($"A stored task has the unknown status '{statusName}'.");
-        }
-
-        // Times come from the index columns, so they are exact to the millisecond; the record keeps full precision.
-        return new TaskSummary
-        {
-            Id = Guid.ParseExact(reader.GetString(0), "D"),
-            TaskType = reader.GetString(1),
-            Status = status,
-            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-            UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-            AttemptCount = reader.GetInt32(5),
-        };
     }
 
     // Lowercase "D" text sorts like Guid.CompareTo and like TaskCursor's big-endian bytes, so the listing's

@@ -24,6 +24,16 @@ internal static class MongoDbIndexes
         new BsonDocument { { "user_id", 1 }, { "status", 1 }, { "created_at", -1 }, { "_id", -1 } },
         Unique: false);
 
+    /// <summary>
+    /// Every user's tasks of one status, newest first: operators' listing walks one range of it per status. One index,
+    /// not a second one without the status, because each index is one more entry to write per task.
+    /// </summary>
+    public static MongoDbIndex TasksByStatus { get; } = new(
+        MongoDbCollections.Tasks,
+        "tasks_by_status",
+        new BsonDocument { { "status", 1 }, { "created_at", -1 }, { "_id", -1 } },
+        Unique: false);
+
     /// <summary>One reminder per service, grain and name: upserts find it, racing upserts cannot double it.</summary>
     public static MongoDbIndex RemindersByGrain { get; } = new(
         MongoDbCollections.Reminders,
@@ -40,7 +50,7 @@ internal static class MongoDbIndexes
 
     /// <summary>Every index, in the order they are created. Membership needs none beyond <c>_id</c>.</summary>
     public static IReadOnlyList<MongoDbIndex> All { get; } =
-        [TasksByUser, TasksByUserAndStatus, RemindersByGrain, RemindersByHash];
+        [TasksByUser, TasksByUserAndStatus, TasksByStatus, RemindersByGrain, RemindersByHash];
 }
 
 /// <summary>One index: where it lives, its name, its keys and whether it is unique.</summary>

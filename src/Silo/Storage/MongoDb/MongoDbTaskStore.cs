@@ -88,20 +88,50 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
     public async Task<TaskPage> ListByUserAsync(string userId, TaskListQuery query, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, $"{nameof(query)}.{nameof(query.Limit)}");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(
-            query.Limit, TaskListQuery.MaxLimit, $"{nameof(query)}.{nameof(query.Limit)}");
+        CheckQuery(query);
 
         // One more than asked tells whether another page exists without counting.
+        var items = await ReadSummariesAsync(TaskQueries.ListFilter(userId, query), query.Limit + 1, cancellationToken);
+        return ToPage(items, query.Limit);
+    }
+
+    public async Task<TaskPage> ListAllAsync(TaskListQuery query, CancellationToken cancellationToken)
+    {
+        CheckQuery(query);
+
+        // One range of tasks_by_status per status, read together, each stopped after a page; the newest of them make
+        // the page. One index serves the filtered and the unfiltered listing, so writes keep one index more, not two.
+        IReadOnlyList<string> statuses =
+            query.Status is { } status ? [TaskStateNames.ToName(status)] : TaskStateNames.All;
+        var ranges = await Task.WhenAll(statuses.Select(name =>
+            ReadSummariesAsync(TaskQueries.ListAllFilter(name, query), query.Limit + 1, cancellationToken)));
+        var items = ranges
+            .SelectMany(range => range)
+            .OrderByDescending(summary => summary.CreatedAt)
+            .ThenByDescending(summary => summary.Id)
+            .Take(query.Limit + 1)
+            .ToList();
+        return ToPage(items, query.Limit);
+    }
+
+    private async Task<List<TaskSummary>> ReadSummariesAsync(
+        BsonDocument filter,
+        int limit,
+        CancellationToken cancellationToken)
+    {
         var documents = await database.Tasks
-            .Find(TaskQueries.ListFilter(userId, query))
+            .Find(filter)
             .Sort(TaskQueries.ListSort)
-            .Limit(query.Limit + 1)
+            .Limit(limit)
             .Project(TaskQueries.SummaryProjection)
             .ToListAsync(cancellationToken);
-        var items = documents.Select(TaskDocument.ReadSummary).ToList();
-        if (items.Count <= query.Limit)
+        return documents.Select(TaskDocument.ReadSummary).ToList();
+    }
+
+    /// <summary>A page from up to one row more than the limit: the extra row only says another page exists.</summary>
+    private static TaskPage ToPage(List<TaskSummary> items, int limit)
+    {
+        if (items.Count <= limit)
         {
             return new TaskPage { Items = items };
         }
@@ -113,6 +143,14 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
             Items = items,
             NextCursor = new TaskCursor { CreatedAt = last.CreatedAt, TaskId = last.Id },
         };
+    }
+
+    private static void CheckQuery(TaskListQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, $"{nameof(query)}.{nameof(query.Limit)}");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(
+            query.Limit, TaskListQuery.MaxLimit, $"{nameof(query)}.{nameof(query.Limit)}");
     }
 
     private TaskStoreConflictException Conflict(Guid taskId, string? expectedETag)

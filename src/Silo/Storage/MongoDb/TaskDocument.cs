@@ -87,6 +87,7 @@ internal static class TaskDocument
         return new TaskSummary
         {
             Id = document[Id].AsBsonBinaryData.ToGuid(GuidRepresentation.Standard),
+            UserId = document[UserId].AsString,
             TaskType = document[TaskType].AsString,
             Status = status,
             CreatedAt = Time(document[CreatedAt]),

@@ -17,6 +17,7 @@ internal static class TaskQueries
     public static BsonDocument SummaryProjection { get; } = new()
     {
         { TaskDocument.Id, 1 },
+        { TaskDocument.UserId, 1 },
         { TaskDocument.TaskType, 1 },
         { TaskDocument.Status, 1 },
         { TaskDocument.CreatedAt, 1 },
@@ -47,6 +48,19 @@ internal static class TaskQueries
             filter.Add(TaskDocument.Status, TaskStateNames.ToName(status));
         }
 
+        return AddCursor(filter, query);
+    }
+
+    /// <summary>
+    /// Every user's tasks of the status named <paramref name="status"/>, strictly after the cursor in
+    /// <see cref="ListSort"/> order: one range of the <c>tasks_by_status</c> index. A listing of all statuses reads
+    /// one such range per status and merges them.
+    /// </summary>
+    public static BsonDocument ListAllFilter(string status, TaskListQuery query) =>
+        AddCursor(new BsonDocument(TaskDocument.Status, status), query);
+
+    private static BsonDocument AddCursor(BsonDocument filter, TaskListQuery query)
+    {
         if (query.After is { } after)
         {
             var createdAt = TaskDocument.Date(after.CreatedAt);

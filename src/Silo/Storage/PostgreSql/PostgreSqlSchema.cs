@@ -91,6 +91,13 @@ public static class PostgreSqlSchema
             PRIMARY KEY (cluster_id, address, port, generation)
         );
         """),
+        ("operators' listing of all users' tasks", """
+        -- Newest first over all users, of one status or (one range per status, merged) of all. One index, not a
+        -- second one without the status: each index is one more entry to write per task row. IF NOT EXISTS lets an
+        -- administrator build it beforehand with CREATE INDEX CONCURRENTLY on a large table, without blocking writes
+        -- (docs/storage-postgresql.md); built here, it holds writes to the table back while it is built.
+        CREATE INDEX IF NOT EXISTS tasks_by_status ON {schema}.tasks (status, created_at DESC, task_id DESC);
+        """),
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

@@ -16,10 +16,21 @@ public sealed class MongoDbIndexesTests
             [
                 ("tasks", "tasks_by_user"),
                 ("tasks", "tasks_by_user_status"),
+                ("tasks", "tasks_by_status"),
                 ("reminders", "reminders_by_grain"),
                 ("reminders", "reminders_by_hash"),
             ],
             MongoDbIndexes.All.Select(index => (index.Collection, index.Name)));
+    }
+
+    [Fact]
+    public void TasksByStatus_StatusThenTheListingsSortOrder_ServesEveryStatusRange()
+    {
+        var keys = MongoDbIndexes.TasksByStatus.Keys;
+
+        Assert.Equal(new BsonDocument("status", 1), new BsonDocument(keys.Take(1)));
+        Assert.Equal(TaskQueries.ListSort, new BsonDocument(keys.Skip(1)));
+        Assert.False(MongoDbIndexes.TasksByStatus.Unique);
     }
 
     [Fact]

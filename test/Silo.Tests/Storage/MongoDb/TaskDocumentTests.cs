@@ -126,6 +126,7 @@ public sealed class TaskDocumentTests
                 CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(record.CreatedAt.ToUnixTimeMilliseconds()),
                 UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(record.UpdatedAt.ToUnixTimeMilliseconds()),
                 AttemptCount = 2,
+                UserId = "alice",
             },
             summary);
     }

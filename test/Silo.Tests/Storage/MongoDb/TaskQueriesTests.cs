@@ -65,6 +65,28 @@ public sealed class TaskQueriesTests
     }
 
     [Fact]
+    public void ListAllFilter_FirstPage_OnlyTheStatusOfAnyUser()
+    {
+        var filter = Render(TaskQueries.ListAllFilter("failed", new TaskListQuery()));
+
+        Assert.Equal(new BsonDocument("status", "failed"), filter);
+    }
+
+    [Fact]
+    public void ListAllFilter_Cursor_SameKeysetBoundAsTheUsersListing()
+    {
+        var query = new TaskListQuery { After = new TaskCursor { CreatedAt = CursorTime, TaskId = CursorId } };
+
+        var filter = Render(TaskQueries.ListAllFilter("running", query));
+        var users = Render(TaskQueries.ListFilter("alice", query));
+
+        Assert.Equal(["status", "created_at", "$or"], filter.Names);
+        Assert.Equal("running", filter["status"].AsString);
+        Assert.Equal(users["created_at"], filter["created_at"]);
+        Assert.Equal(users["$or"], filter["$or"]);
+    }
+
+    [Fact]
     public void ListFilter_UserIdLookingLikeAnOperator_IsAPlainValue()
     {
         var filter = Render(TaskQueries.ListFilter("$where", new TaskListQuery()));
@@ -90,7 +112,7 @@ public sealed class TaskQueriesTests
     public void SummaryProjection_IndexFieldsOnly_NeverTheRecord()
     {
         Assert.Equal(
-            ["_id", "task_type", "status", "created_at", "updated_at", "attempt_count"],
+            ["_id", "user_id", "task_type", "status", "created_at", "updated_at", "attempt_count"],
             TaskQueries.SummaryProjection.Names);
         Assert.DoesNotContain("record", TaskQueries.SummaryProjection.Names);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TaskQueue.Grains.Interfaces;
 using TaskQueue.Silo.Storage.PostgreSql;
 using TaskQueue.TestSupport.PostgreSql;
 using Xunit;
@@ -186,6 +187,44 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlDatabaseFixture fixture)
     }
 
     [Fact]
+    public async Task ApplyAsync_SchemaFromBeforeTheStatusIndex_AddsItAndKeepsTheTasks()
+    {
+        var record = TaskRecords.New(TaskRecords.NewUserId(), TaskRecords.BaseTime);
+        await using (var database = await PostgreSqlBackend.StartedAsync(fixture.ConnectionString, Cancellation, _schema))
+        {
+            await new PostgreSqlTaskStore(database).WriteAsync(record, null, Cancellation);
+        }
+
+        await ForgetStatusIndexAsync();
+
+        var change = await PostgreSqlSchema.ApplyAsync(
+            PostgreSqlBackend.Options(fixture.ConnectionString, _schema), loggerFactory: null, Cancellation);
+
+        Assert.Equal(new PostgreSqlSchemaChange(1, PostgreSqlSchema.CurrentVersion), change);
+        Assert.Equal(["tasks_by_status"], await StatusIndexAsync());
+        await using var upgraded = await PostgreSqlBackend.StartedAsync(fixture.ConnectionString, Cancellation, _schema);
+        var page = await new PostgreSqlTaskStore(upgraded).ListAllAsync(new TaskListQuery(), Cancellation);
+        Assert.Equal(record.Id, Assert.Single(page.Items).Id);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_StatusIndexBuiltConcurrentlyBeforehand_KeepsItAndRecordsTheVersion()
+    {
+        await PostgreSqlSchema.ApplyAsync(
+            PostgreSqlBackend.Options(fixture.ConnectionString, _schema), loggerFactory: null, Cancellation);
+        await ForgetStatusIndexAsync();
+
+        // What docs/storage-postgresql.md tells an administrator of a large table to run before upgrading.
+        await ExecuteAsync(
+            $"CREATE INDEX CONCURRENTLY tasks_by_status ON \"{_schema}\".tasks (status, created_at DESC, task_id DESC)");
+        var change = await PostgreSqlSchema.ApplyAsync(
+            PostgreSqlBackend.Options(fixture.ConnectionString, _schema), loggerFactory: null, Cancellation);
+
+        Assert.Equal(new PostgreSqlSchemaChange(1, PostgreSqlSchema.CurrentVersion), change);
+        Assert.Equal(["tasks_by_status"], await StatusIndexAsync());
+    }
+
+    [Fact]
     public async Task ApplyAsync_InvalidOptions_ThrowsNamingTheSetting()
     {
         var options = PostgreSqlBackend.Options(fixture.ConnectionString, "Not-A-Schema");
@@ -202,6 +241,16 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlDatabaseFixture fixture)
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
         return timeout;
     }
+
+    private Task<IReadOnlyList<string>> StatusIndexAsync() =>
+        QueryAsync($"SELECT indexname FROM pg_indexes WHERE schemaname = '{_schema}' AND indexname = 'tasks_by_status'");
+
+    /// <summary>Takes the schema back to what the build before the status index applied: version 1.</summary>
+    private Task ForgetStatusIndexAsync() =>
+        ExecuteAsync(
+            $"DROP INDEX \"{_schema}\".tasks_by_status; DELETE FROM \"{_schema}\".schema_version WHERE version = 2");
+
+    private Task ExecuteAsync(string sql) => fixture.Server.ExecuteAsync(sql, fixture.DatabaseName, Cancellation);
 
     private Task<IReadOnlyList<string>> QueryAsync(string sql) =>
         fixture.Server.QueryAsync(sql, fixture.DatabaseName, Cancellation);

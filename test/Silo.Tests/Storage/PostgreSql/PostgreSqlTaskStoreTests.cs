@@ -50,6 +50,44 @@ public sealed class PostgreSqlTaskStoreTests(PostgreSqlDatabaseFixture fixture)
         Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(TaskState.Failed)]
+    public async Task ListAll_StatisticsFromAnEmptyTable_WalksTheStatusIndexWithoutSortingTheTable(TaskState? status)
+    {
+        var tasks = _database!.Tables.Tasks;
+        await fixture.Server.ExecuteAsync(
+            $"ALTER TABLE {tasks} SET (autovacuum_enabled = false); ANALYZE {tasks}", fixture.DatabaseName, Cancellation);
+        await WriteAllAsync(Enumerable.Range(0, 3000)
+            .Select(i => TaskRecords.New(
+                TaskRecords.NewUserId(), TaskRecords.BaseTime.AddMilliseconds(i), (TaskState)(i % 6)))
+            .ToList());
+        var query = new TaskListQuery
+        {
+            Status = status,
+            After = new TaskCursor { CreatedAt = TaskRecords.BaseTime.AddSeconds(2), TaskId = Guid.Empty },
+        };
+        var sql = PostgreSqlTaskStore.ListAllSql(_database.Tables.Tasks, query);
+        object[] parameters =
+        [
+            query.Limit + 1,
+            .. status is { } filter ? [TaskStateNames.ToName(filter)] : TaskStateNames.All,
+            PostgreSqlTaskStore.ToMilliseconds(query.After.CreatedAt),
+            query.After.TaskId,
+        ];
+
+        var plan = await ExplainSqlAsync(sql, parameters, PostgreSqlTaskStore.ListPlanSettings);
+
+        // One ordered range of tasks_by_status per status, each stopped after a page; at most the pages are merged.
+        var scans = plan.Split(Environment.NewLine)
+            .Where(line => line.Contains("Scan", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(status is null ? TaskStateNames.All.Count : 1, scans.Count);
+        Assert.All(scans, scan => Assert.Contains("Index Scan using tasks_by_status ", scan, StringComparison.Ordinal));
+        Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", plan.Replace("Sort Key:", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
     protected override async ValueTask<ITaskStore> CreateStoreAsync(CancellationToken cancellationToken)
     {
         _database = await PostgreSqlBackend.StartedAsync(fixture.ConnectionString, cancellationToken);
@@ -57,7 +95,22 @@ public sealed class PostgreSqlTaskStoreTests(PostgreSqlDatabaseFixture fixture)
     }
 
     /// <summary>The plan PostgreSQL picks for the listing's SQL with <paramref name="settings"/> in force.</summary>
-    private async Task<string> ExplainAsync(string user, TaskListQuery query, IReadOnlyList<string> settings)
+    private Task<string> ExplainAsync(string user, TaskListQuery query, IReadOnlyList<string> settings)
+    {
+        List<object> parameters = [user, query.Limit + 1];
+        if (query.Status is { } status)
+        {
+            parameters.Add(TaskStateNames.ToName(status));
+        }
+
+        return ExplainSqlAsync(PostgreSqlTaskStore.ListSql(_database!.Tables.Tasks, query), parameters, settings);
+    }
+
+    /// <summary>The plan PostgreSQL picks for <paramref name="sql"/> with <paramref name="settings"/> in force.</summary>
+    private async Task<string> ExplainSqlAsync(
+        string sql,
+        IReadOnlyList<object> parameters,
+        IReadOnlyList<string> settings)
     {
         await using var batch = _database!.DataSource.CreateBatch();
         foreach (var setting in settings)
@@ -65,12 +118,10 @@ public sealed class PostgreSqlTaskStoreTests(PostgreSqlDatabaseFixture fixture)
             batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
         }
 
-        var explain = new NpgsqlBatchCommand("EXPLAIN " + PostgreSqlTaskStore.ListSql(_database.Tables.Tasks, query));
-        explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user });
-        explain.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit + 1 });
-        if (query.Status is { } status)
+        var explain = new NpgsqlBatchCommand("EXPLAIN " + sql);
+        foreach (var value in parameters)
         {
-            explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TaskStateNames.ToName(status) });
+            explain.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
         batch.BatchCommands.Add(explain);

@@ -33,7 +33,7 @@ internal sealed class ListingBenchmark(Report report, BenchArguments arguments)
     private readonly int _callers = arguments.Number("clients", 32);
     private readonly int _windowCallers = arguments.Number("window-clients", 8);
     private readonly int _maxAttempts = arguments.Number("max-attempts", 256);
-    private readonly int _warmup = arguments.Number("warmup", 3_000);
+    private readonly int _warmup = arguments.Number("warmup", 10_000);
     private readonly string _noopScript = arguments.Text("noop-server", Defaults.NoopServer);
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -115,6 +115,7 @@ internal sealed class ListingBenchmark(Report report, BenchArguments arguments)
     {
         await backend.CheckpointAsync(cancellationToken);
         var walBefore = await backend.WalCountersAsync(cancellationToken);
+        var lsnBefore = await backend.CurrentLsnAsync(cancellationToken);
         var processBefore = ProcessStats.Of("self");
         var fileBefore = backend.DatabaseFileBytes();
 
@@ -132,6 +133,13 @@ internal sealed class ListingBenchmark(Report report, BenchArguments arguments)
             report.Add(Name, setup, $"wal_bytes_per_task_{which}{_window}", (double)wal.WalBytes / _window);
             report.Add(Name, setup, $"commits_per_task_{which}{_window}", (double)wal.Commits / _window);
             report.Add(Name, setup, $"wal_fsyncs_per_task_{which}{_window}", (double)wal.WalSyncs / _window);
+            var lsnAfter = await backend.CurrentLsnAsync(cancellationToken);
+            if (await backend.WalContentsAsync(lsnBefore!, lsnAfter!, cancellationToken) is { } contents)
+            {
+                report.Add(Name, setup, $"wal_record_bytes_per_task_{which}{_window}", (double)contents.RecordBytes / _window);
+                report.Add(Name, setup, $"wal_full_page_bytes_per_task_{which}{_window}", (double)contents.FullPageBytes / _window);
+                Report.Note($"WAL of the {which} {_window} tasks by resource manager (pg_waldump --stats):\n{contents.Table}");
+            }
         }
         else
         {

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Npgsql;
 using TaskQueue.TestSupport.PostgreSql;
+using TaskQueue.TestSupport.Processes;
 
 namespace TaskQueue.Bench.Systems;
 
@@ -118,6 +120,54 @@ internal sealed class Backend : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new WalCounters(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    /// <summary>Where the write-ahead log is now, as PostgreSQL writes an LSN (<c>0/1A2B3C4D</c>); null for embedded.</summary>
+    public async Task<string?> CurrentLsnAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null)
+        {
+            return null;
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_current_wal_lsn()::text", connection);
+        return (string?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What the WAL between two LSNs holds, by <c>pg_waldump --stats</c>: bytes of records and bytes of full-page
+    /// images (a page's first change after a checkpoint is logged whole), and pg_waldump's table by resource manager.
+    /// </summary>
+    public async Task<(long RecordBytes, long FullPageBytes, string Table)?> WalContentsAsync(
+        string fromLsn,
+        string toLsn,
+        CancellationToken cancellationToken)
+    {
+        if (_server is null || PostgreSqlServer.FindBinFolder() is not { } bin)
+        {
+            return null;
+        }
+
+        var (exitCode, output) = await ExternalProcess.RunAsync(
+            Path.Combine(bin, "pg_waldump"),
+            ["--stats", "-p", Path.Combine(_server.DataFolder, "pg_wal"), "-s", fromLsn, "-e", toLsn],
+            TimeSpan.FromMinutes(2),
+            cancellationToken: cancellationToken);
+        var total = output.Split('\n').FirstOrDefault(line => line.StartsWith("Total", StringComparison.Ordinal));
+        if (total is null)
+        {
+            return (0, 0, $"pg_waldump failed ({exitCode}): {output}");
+        }
+
+        // "Total  N  record-bytes [x%]  fpi-bytes [y%]  combined [100%]": the numbers outside brackets.
+        var numbers = total.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(part => !part.StartsWith('[') && long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(part => long.Parse(part, CultureInfo.InvariantCulture))
+            .ToList();
+        var table = string.Join('\n', output.Split('\n').Where(line => line.Trim().Length > 0));
+        return numbers.Count >= 3 ? (numbers[1], numbers[2], table) : (0, 0, output);
     }
 
     /// <summary>The size of the SQLite file and its write-ahead log, for the embedded backend.</summary>

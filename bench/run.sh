@@ -5,14 +5,14 @@
 #   bench/run.sh                  # the whole session (about 20 minutes on a 2-core machine)
 #   QUICK=1 bench/run.sh          # a smoke run: small counts, a few minutes; figures are not comparable
 #
-# Settings (environment): PEERS (folder of the peers, default /work/shared/peers), LISTING_TASKS (100000),
+# Settings (environment): PEERS (folder of the peers, default ../shared/peers beside the repository), LISTING_TASKS (100000),
 # THROUGHPUT_TASKS (2000,10000), CLIENTS (32), WARMUP (3000), PROFILE (1: run the stage profile with perf),
 # SKIP (names of steps to leave out, e.g. "listing peers").
 # See docs/benchmarks.md for what each figure means.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-peers=${PEERS:-/work/shared/peers}
+peers=${PEERS:-$root/../shared/peers}
 quick=${QUICK:-0}
 if [[ $quick == 1 ]]; then
   listing_tasks=${LISTING_TASKS:-6000}; throughput_tasks=${THROUGHPUT_TASKS:-1000}; warmup=${WARMUP:-300}

@@ -17,4 +17,7 @@ internal sealed class TimedTaskStore(ITaskStore inner, StageTimes times) : ITask
 
     public Task<TaskPage> ListByUserAsync(string userId, TaskListQuery query, CancellationToken cancellationToken) =>
         times.TimeAsync("listing", () => inner.ListByUserAsync(userId, query, cancellationToken));
+
+    public Task<TaskPage> ListAllAsync(TaskListQuery query, CancellationToken cancellationToken) =>
+        times.TimeAsync("operator_listing", () => inner.ListAllAsync(query, cancellationToken));
 }

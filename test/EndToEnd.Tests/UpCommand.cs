@@ -56,10 +56,17 @@ internal sealed class UpCommand
         return new UpCommand(state);
     }
 
+    /// <summary>Starts the command as a terminal would, with Ctrl-C's signal (SIGINT) handled by default.</summary>
+    /// <remarks>
+    /// A shell without job control starts its background commands with SIGINT ignored, and a process inherits
+    /// that; bash cannot trap a signal ignored on entry. A test run launched that way (a CI runner, <c>cmd &amp;</c>
+    /// in a script) would hand the script an ignored SIGINT that no user at a terminal has: <c>env</c> resets it,
+    /// then runs the script in its own process, so the process id is the script's.
+    /// </remarks>
     public ExternalProcess Start(string? workingDirectory = null) =>
         ExternalProcess.Start(
-            Path.Combine(RepositoryPaths.Root, "taskqueue"),
-            ["up"],
+            "env",
+            ["--default-signal=INT", Path.Combine(RepositoryPaths.Root, "taskqueue"), "up"],
             Environment,
             workingDirectory,
             name: "taskqueue up");

@@ -295,7 +295,9 @@ public sealed class ScanEndpointTests(RegistryImageFixture fixture)
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
 
         var scan = service.ScanAsync(image.Reference, caller.Token);
-        while (!engine.HasStarted)
+
+        // Waits for the engine's own child too, so the test always checks that the child is stopped as well.
+        while (!engine.HasStarted || engine.ProcessIds().Child is null)
         {
             await Task.Delay(20, deadline.Token);
         }

@@ -48,7 +48,7 @@ internal static class EngineRunner
         catch (OperationCanceledException)
         {
             status = aborted.IsCancellationRequested ? EngineRunStatus.Aborted : EngineRunStatus.TimedOut;
-            KillTree(process);
+            KillTree(process, ownGroup: guard.Path is not null);
         }
 
         // A descendant that escaped the kill could hold the pipes open for ever: bound the wait for their end.
@@ -92,8 +92,14 @@ internal static class EngineRunner
         return info;
     }
 
-    private static void KillTree(Process process)
+    private static void KillTree(Process process, bool ownGroup)
     {
+        if (ownGroup)
+        {
+            // Under timeout the engine's processes share timeout's group: one signal reaches them all.
+            ProcessGroup.Kill(process.Id);
+        }
+
         try
         {
             process.Kill(entireProcessTree: true);

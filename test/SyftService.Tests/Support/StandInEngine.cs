@@ -113,7 +113,7 @@ internal sealed class StandInEngine : IDisposable
         script.Append($"mode='{mode}'\n");
         script.Append("""
             case "$mode" in
-              hang) sleep 300 & echo $! > "$rec/child"; wait; exit 0;;
+              hang) sleep 300 & echo $! > "$rec/child.tmp" && mv "$rec/child.tmp" "$rec/child"; wait; exit 0;;
               crash) echo "panic: runtime error: invalid memory address; password=$SYFT_REGISTRY_AUTH_PASSWORD" >&2
                      kill -SEGV $$;;
               wait) while [ ! -e "$rec/release" ]; do sleep 0.05; done;;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -17,6 +18,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly string _results = Directory.CreateTempSubdirectory("taskqueue-cluster-").FullName;
     private readonly Dictionary<string, string?> _shared;
     private readonly List<SiloSlot> _silos = [];
+    private readonly ConcurrentDictionary<Guid, int> _resultWrites = new();
     private ServiceProcess? _gateway;
 
     private ProcessCluster(string connectionString, Dictionary<string, string?> settings)
@@ -26,6 +28,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Event 3100, "Stored the result of task {id}", at Debug: the tests count every result write.
+            ["Logging__LogLevel__TaskQueue.Silo.Results.LocalFolderResultStore"] = "Debug",
             ["TaskQueue__Storage__Provider"] = "PostgreSql",
             ["TaskQueue__Storage__PostgreSql__ConnectionString"] = connectionString,
             ["TaskQueue__Storage__PostgreSql__MaxPoolSize"] = "8",
@@ -39,6 +43,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     public Uri Gateway => _gateway?.BaseAddress ?? throw new InvalidOperationException("The gateway is not running.");
 
     public string ResultsFolder => _results;
+
+    /// <summary>How many times each task's result was written, by any silo, counted from the silos' logs.</summary>
+    public IReadOnlyDictionary<Guid, int> ResultWrites => _resultWrites;
 
     /// <summary>Starts <paramref name="silos"/> silos and a gateway; settings are environment variables.</summary>
     public static async Task<ProcessCluster> StartAsync(
@@ -77,7 +84,19 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["TaskQueue__Cluster__AdvertisedAddress"] = "127.0.0.1",
         };
         slot.Process = new ServiceProcess("Silo", environment, httpPort: slot.HttpPort);
+        slot.Process.LineWritten += CountResultWrite;
         await slot.Process.StartAsync(cancellationToken);
+    }
+
+    private void CountResultWrite(string line)
+    {
+        const string Stored = "Stored the result of task ";
+        var at = line.IndexOf(Stored, StringComparison.Ordinal);
+        var id = at + Stored.Length;
+        if (at >= 0 && line.Length >= id + 36 && Guid.TryParse(line.AsSpan(id, 36), out var taskId))
+        {
+            _resultWrites.AddOrUpdate(taskId, 1, (_, writes) => writes + 1);
+        }
     }
 
     /// <summary>SIGKILL: the silo gets no chance to finish or hand over anything.</summary>

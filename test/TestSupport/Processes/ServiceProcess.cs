@@ -27,6 +27,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
 
+    /// <summary>Every line the program writes, from each start of it: a listener outlives restarts.</summary>
+    public event Action<string>? LineWritten;
+
     /// <summary>The running process, while it runs.</summary>
     public ExternalProcess Process => _process ?? throw new InvalidOperationException($"{_project} is not running.");
 
@@ -48,6 +51,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         // outrank that variable while the command line outranks both.
         _process = ExternalProcess.Start(
             "dotnet", [assembly, "--urls", BaseAddress.ToString().TrimEnd('/')], environment, Path.GetDirectoryName(assembly), _project);
+        _process.LineWritten += line => LineWritten?.Invoke(line);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         while (true)

@@ -140,18 +140,7 @@ internal sealed partial class EmbeddedTaskStore
             }
         }
 
-        if (items.Count <= query.Limit)
-        {
-            return new TaskPage { Items = items };
-        }
-
-        items.RemoveAt(items.Count - 1);
-        var last = items[^1];
-        return new TaskPage
-        {
-            Items = items,
-            NextCursor = new TaskCursor { CreatedAt = last.CreatedAt, TaskId = last.Id },
-        };
+        return TaskPages.FromRowsWithLookahead(items, query.Limit);
     }
 
     private static TaskSummary ReadSummary(SqliteDataReader reader)

@@ -92,7 +92,7 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
 
         // One more than asked tells whether another page exists without counting.
         var items = await ReadSummariesAsync(TaskQueries.ListFilter(userId, query), query.Limit + 1, cancellationToken);
-        return ToPage(items, query.Limit);
+        return TaskPages.FromRowsWithLookahead(items, query.Limit);
     }
 
     public async Task<TaskPage> ListAllAsync(TaskListQuery query, CancellationToken cancellationToken)
@@ -111,7 +111,7 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
             .ThenByDescending(summary => summary.Id)
             .Take(query.Limit + 1)
             .ToList();
-        return ToPage(items, query.Limit);
+        return TaskPages.FromRowsWithLookahead(items, query.Limit);
     }
 
     private async Task<List<TaskSummary>> ReadSummariesAsync(
@@ -126,23 +126,6 @@ internal sealed class MongoDbTaskStore(MongoDbDatabase database, ILogger<MongoDb
             .Project(TaskQueries.SummaryProjection)
             .ToListAsync(cancellationToken);
         return documents.Select(TaskDocument.ReadSummary).ToList();
-    }
-
-    /// <summary>A page from up to one row more than the limit: the extra row only says another page exists.</summary>
-    private static TaskPage ToPage(List<TaskSummary> items, int limit)
-    {
-        if (items.Count <= limit)
-        {
-            return new TaskPage { Items = items };
-        }
-
-        items.RemoveAt(items.Count - 1);
-        var last = items[^1];
-        return new TaskPage
-        {
-            Items = items,
-            NextCursor = new TaskCursor { CreatedAt = last.CreatedAt, TaskId = last.Id },
-        };
     }
 
     private static void CheckQuery(TaskListQuery query)

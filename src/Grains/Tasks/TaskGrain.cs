@@ -52,7 +52,7 @@ public sealed partial class TaskGrain(
         }
 
         var now = Now();
-        task.State = new TaskRecord
+        var record = new TaskRecord
         {
             Id = this.GetPrimaryKey(),
             UserId = submission.UserId,
@@ -69,8 +69,7 @@ public sealed partial class TaskGrain(
         // crash cannot strand the task, the record so it exists. The reminder goes first: if it fails, nothing
         // was stored and the caller can simply try again; a reminder left behind by a failed write finds no task
         // when it fires and removes itself.
-        await RegisterReminderAsync();
-        await WriteAsync();
+        await StoreNewAsync(record);
 
         metrics.Submitted(type.Name);
         LogAccepted(Record.Id, type.Name, Record.UserId);
@@ -142,6 +141,28 @@ public sealed partial class TaskGrain(
         return type is not null
             && parameters.Count == Record.Parameters.Count
             && parameters.All(p => Record.Parameters.TryGetValue(p.Key, out var stored) && stored == p.Value);
+    }
+
+    /// <summary>
+    /// Registers the new task's reminder, then writes its record. Until both are durable the activation does not
+    /// hold the task: should either fail (the silo owning the reminder's range just died, the store is down), a
+    /// retried submission must find no task here and store it, not answer "already accepted" for a task that
+    /// exists only in this activation's memory and would never run.
+    /// </summary>
+    private async Task StoreNewAsync(TaskRecord record)
+    {
+        try
+        {
+            await RegisterReminderAsync();
+            task.State = record;
+            await WriteAsync();
+        }
+        catch
+        {
+            task.State = new TaskRecord();
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     /// <summary>

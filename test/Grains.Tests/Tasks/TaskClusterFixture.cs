@@ -25,6 +25,9 @@ public sealed class TaskClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => _cluster!.Client;
 
+    /// <summary>Failures a test arms for one task's next reminder registration or record write.</summary>
+    public StorageFaults Faults { get; } = new();
+
     public string ResultsFolder => Path.Combine(_folder, "results");
 
     /// <summary>The store the silo writes to, for asserting what is (and is not) stored.</summary>
@@ -43,6 +46,8 @@ public sealed class TaskClusterFixture : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(Settings());
             host.AddTaskQueueGrains();
+            Decorate<ITaskStore>(host.Services, inner => new FaultyTaskStore(inner, Faults));
+            Decorate<IReminderTable>(host.Services, inner => new FaultyReminderTable(inner, Faults));
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -105,6 +110,17 @@ public sealed class TaskClusterFixture : IAsyncLifetime
 
         await Service.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>Replaces the registration the silo resolves (the last one) with a wrapper of what it made.</summary>
+    private static void Decorate<T>(IServiceCollection services, Func<T, T> wrap)
+        where T : class
+    {
+        var original = services.Last(d => d.ServiceType == typeof(T));
+        services.Remove(original);
+        services.AddSingleton<T>(provider => wrap((T)(original.ImplementationInstance
+            ?? original.ImplementationFactory?.Invoke(provider)
+            ?? ActivatorUtilities.CreateInstance(provider, original.ImplementationType!))));
     }
 
     private static string ScenarioOf(ServiceCall call) =>

@@ -214,6 +214,41 @@ public sealed class TaskGrainTests(TaskClusterFixture cluster)
         Assert.Single(cluster.Service.CallsFor(id));
     }
 
+    [Theory]
+    [InlineData("reminder")]
+    [InlineData("record")]
+    public async Task Submit_StorageFailsOnce_HoldsNothingAndTheRetryStoresAndRunsTheTask(string failing)
+    {
+        var scenario = cluster.Scenario(_ => ServiceReply.Ok("{}"));
+        var id = TaskIds.ForIdempotencyKey("alice", scenario);
+        var submission = new TaskSubmission
+        {
+            UserId = "alice",
+            TaskType = "fast",
+            Parameters = new Dictionary<string, string> { ["scenario"] = scenario },
+        };
+        if (failing == "reminder")
+        {
+            cluster.Faults.FailNextReminderRegistration(id);
+        }
+        else
+        {
+            cluster.Faults.FailNextRecordWrite(id);
+        }
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => cluster.Client.GetGrain<ITaskGrain>(id).SubmitAsync(submission));
+        var afterRefusal = await cluster.Client.GetGrain<ITaskGrain>(id).GetAsync("alice");
+        var retried = await cluster.Client.GetGrain<ITaskGrain>(id).SubmitAsync(submission);
+        var done = await cluster.WaitForFinalAsync(id);
+
+        Assert.Contains("Injected failure", refused.Message, StringComparison.Ordinal);
+        Assert.Null(afterRefusal);
+        Assert.Equal(SubmitOutcome.Accepted, retried.Outcome);
+        Assert.Equal(TaskState.Succeeded, done.Status);
+        Assert.NotNull(await cluster.Store.ReadAsync(id, TestContext.Current.CancellationToken));
+        Assert.Single(cluster.Service.CallsFor(id));
+    }
+
     [Fact]
     public async Task Submit_Invalid_StoresNothing()
     {

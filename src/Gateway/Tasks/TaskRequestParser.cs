@@ -68,6 +68,12 @@ internal static class TaskRequestParser
             errors.Add(BodyField, $"The request body is not valid JSON: {Describe(e)}");
             return TaskRequestParseResult.Invalid(errors);
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-name check decodes every name, and a name escaping a lone surrogate is not text.
+            errors.Add(BodyField, "A field name in the request body is not valid Unicode text (it escapes a lone surrogate).");
+            return TaskRequestParseResult.Invalid(errors);
+        }
 
         using (document)
         {

@@ -10,6 +10,7 @@ public static class HostileRequests
     private const string TaskType = "task_request.task_type";
     private const string Params = "task_request.params";
     private const string Image = "task_request.params.docker_image_id";
+    private const string BodyField = "body";
 
     public static IReadOnlyList<HostileRequest> All { get; } = Build();
 
@@ -201,6 +202,9 @@ public static class HostileRequests
         Body("task_type with control characters", Request("\"sy\\u0000ft\\n\"", "{}"), TaskType),
         Body("task_type with a path", Request("\"../../etc/passwd\"", "{}"), TaskType),
         Body("task_type with a lone surrogate", Request("\"sy\\ud800ft\"", "{}"), TaskType),
+        Body("field name with a lone surrogate", """{"\ud800": 1}""", BodyField),
+        Body("task_request field name with a lone surrogate", """{"task_request": {"\udc00x": 1}}""", BodyField),
+        Body("parameter name with a lone surrogate", Request("\"syft\"", """{"ok\udfff": "a"}"""), BodyField),
         Body(
             "task_type unknown",
             Request("\"no-such-type\"", """{"docker_image_id": "a:1"}"""),

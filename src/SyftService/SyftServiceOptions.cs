@@ -48,9 +48,17 @@ public sealed class SyftServiceOptions
 
     /// <summary>
     /// How many scans this instance runs at once. Default 1, as Knative's <c>containerConcurrency: 1</c>: a
-    /// request beyond it is answered 503 with <c>Retry-After</c> at once, never queued.
+    /// request beyond it waits at most <see cref="BusySlotWait"/>, then is answered 503 with <c>Retry-After</c>.
     /// </summary>
     public int MaxConcurrentScans { get; set; } = 1;
+
+    /// <summary>
+    /// How long a request waits for a scan slot before it is turned away as busy. Default 2 seconds: enough for the
+    /// slot of a scan whose caller just went away (a cancelled task) to come free while its engine is stopped and
+    /// its folder removed, so the caller's next task does not spend an attempt on a 503; short enough that the
+    /// caller's queue, not an open request, holds real backlog. Zero answers at once.
+    /// </summary>
+    public TimeSpan BusySlotWait { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The <c>Retry-After</c> sent with a 503 when every scan slot is taken. Default 5 seconds.</summary>
     public TimeSpan BusyRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
@@ -103,6 +111,11 @@ internal sealed class SyftServiceOptionsValidator(IHostEnvironment environment)
         if (options.MaxConcurrentScans is < 1 or > 64)
         {
             failures.Add($"MaxConcurrentScans must be between 1 and 64 ({Env}MaxConcurrentScans).");
+        }
+
+        if (options.BusySlotWait < TimeSpan.Zero || options.BusySlotWait > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"BusySlotWait must be between 0 and 30 seconds ({Env}BusySlotWait, e.g. 00:00:02).");
         }
 
         if (options.BusyRetryAfter < TimeSpan.FromSeconds(1) || options.BusyRetryAfter > TimeSpan.FromHours(1))

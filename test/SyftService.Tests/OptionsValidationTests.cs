@@ -46,6 +46,7 @@ public sealed class OptionsValidationTests : IDisposable
     [Theory]
     [InlineData(S + "ScanDeadline", "00:00:00", "TaskQueue__SyftService__ScanDeadline")]
     [InlineData(S + "MaxConcurrentScans", "0", "TaskQueue__SyftService__MaxConcurrentScans")]
+    [InlineData(S + "BusySlotWait", "00:01:00", "TaskQueue__SyftService__BusySlotWait")]
     [InlineData(S + "BusyRetryAfter", "00:00:00", "TaskQueue__SyftService__BusyRetryAfter")]
     [InlineData(S + "MaxRequestBodyBytes", "10", "TaskQueue__SyftService__MaxRequestBodyBytes")]
     [InlineData(S + "TimeoutPath", "/nonexistent/timeout", "TaskQueue__SyftService__TimeoutPath")]

@@ -48,7 +48,7 @@ internal sealed class ScanService(
             return new ScanResult(ScanOutcome.RegistryNotAllowed, refusal!);
         }
 
-        using var slot = slots.TryEnter();
+        using var slot = await slots.TryEnterAsync(options.CurrentValue.BusySlotWait, aborted);
         if (slot is null)
         {
             logger.ScanRejectedBusy(imageRef);

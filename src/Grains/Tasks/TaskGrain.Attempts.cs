@@ -247,6 +247,17 @@ public sealed partial class TaskGrain
             return;
         }
 
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // An activation made on a silo that is already stopping (a hand-over's wake-up can be routed back here
+            // before the silo leaves the cluster) would start an attempt that the stop cuts off unrecorded, and
+            // that attempt would count against the task. Start nothing: the task's reminder resumes it on a silo
+            // that stays.
+            LogNotStartedOnStoppingSilo(Record.Id);
+            DeactivateOnIdle();
+            return;
+        }
+
         if (!taskTypes.TryGet(Record.TaskType, out var type))
         {
             Fail("task_type_unavailable", $"Task type '{Record.TaskType}' is no longer configured on this silo.");

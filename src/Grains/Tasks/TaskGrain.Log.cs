@@ -34,6 +34,10 @@ public sealed partial class TaskGrain
         Message = "Task {TaskId} could not be stored; the activation is dropped and reloads from storage")]
     private partial void LogWriteFailed(Exception exception, Guid taskId);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information,
+        Message = "Task {TaskId} not started here: this silo is stopping; its reminder resumes it on another silo")]
+    private partial void LogNotStartedOnStoppingSilo(Guid taskId);
+
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning,
         Message = "The reminder of finished task {TaskId} could not be removed; it will be removed when it fires")]
     private partial void LogReminderNotRemoved(Exception exception, Guid taskId);

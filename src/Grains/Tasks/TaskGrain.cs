@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
@@ -26,6 +27,7 @@ public sealed partial class TaskGrain(
     TaskQueueMetrics metrics,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, ITaskAttemptSink, IRemindable
 {

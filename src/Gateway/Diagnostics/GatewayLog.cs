@@ -14,21 +14,23 @@ internal static partial class GatewayLog
     public static partial void ClusterConnected(ILogger logger);
 
     [LoggerMessage(1002, LogLevel.Warning,
-        "The task cluster did not answer {Method} {Route} for user {UserId}; answered 503.")]
+        "The task cluster did not answer {Method} {Route} for user {UserId}; answered 503 (trace_id {TraceId}).")]
     public static partial void ClusterUnavailable(
         ILogger logger,
         Exception exception,
         string method,
         string route,
-        string? userId);
+        string? userId,
+        string traceId);
 
-    [LoggerMessage(1003, LogLevel.Error, "{Method} {Route} failed for user {UserId}; answered 500.")]
+    [LoggerMessage(1003, LogLevel.Error, "{Method} {Route} failed for user {UserId}; answered 500 (trace_id {TraceId}).")]
     public static partial void RequestFailed(
         ILogger logger,
         Exception exception,
         string method,
         string route,
-        string? userId);
+        string? userId,
+        string traceId);
 
     [LoggerMessage(1004, LogLevel.Error,
         "Task {TaskId} of user {UserId} succeeded, but its result is missing from the result store.")]

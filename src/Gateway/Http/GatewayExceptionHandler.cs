@@ -44,7 +44,8 @@ internal sealed class GatewayExceptionHandler(
         else if (ClusterFailures.IsUnavailable(exception))
         {
             var userId = CallerIdentity.TryUserIdOf(httpContext);
-            GatewayLog.ClusterUnavailable(logger, exception, request.Method, route, userId);
+            GatewayLog.ClusterUnavailable(
+                logger, exception, request.Method, route, userId, ProblemConventions.TraceIdOf(httpContext));
             httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             httpContext.Response.Headers.RetryAfter = Problems.RetryAfterSeconds(options.Value.UnavailableRetryAfter);
             problem = new ProblemDetails
@@ -58,7 +59,8 @@ internal sealed class GatewayExceptionHandler(
         else
         {
             var userId = CallerIdentity.TryUserIdOf(httpContext);
-            GatewayLog.RequestFailed(logger, exception, request.Method, route, userId);
+            GatewayLog.RequestFailed(
+                logger, exception, request.Method, route, userId, ProblemConventions.TraceIdOf(httpContext));
             httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
             problem = new ProblemDetails
             {
@@ -74,7 +76,9 @@ internal sealed class GatewayExceptionHandler(
         });
     }
 
-    // The route template, not the path: paths carry ids and whatever a caller typed.
+    // The route template, not the path: paths carry ids and whatever a caller typed. The exception handler clears
+    // the request's endpoint before it runs; the feature keeps the one that failed.
     private static string RouteOf(HttpContext context) =>
-        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        ((context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint()) as RouteEndpoint)
+            ?.RoutePattern.RawText ?? "(no route)";
 }

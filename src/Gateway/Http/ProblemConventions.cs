@@ -25,8 +25,11 @@ internal static class ProblemConventions
 
         // The framework names it in camelCase; the API is snake_case everywhere.
         problem.Extensions.Remove(FrameworkTraceIdKey);
-        problem.Extensions[TraceIdKey] = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        problem.Extensions[TraceIdKey] = TraceIdOf(httpContext);
     }
+
+    /// <summary>The id a problem's <c>trace_id</c> carries, and the gateway's logs of the same failure.</summary>
+    public static string TraceIdOf(HttpContext httpContext) => Activity.Current?.Id ?? httpContext.TraceIdentifier;
 
     private static string DefaultDetail(int status, HttpRequest request) => status switch
     {

@@ -53,4 +53,21 @@ public sealed class ProblemDetailsTests(NoClusterGatewayFactory factory) : IClas
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString()));
         Assert.False(problem.TryGetProperty("traceId", out _));
     }
+
+    [Fact]
+    public async Task ClusterUnavailable_503_LogsTheRouteTemplateAndTheProblemsTraceId()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/tasks/0192f0c1-a2b3-7c4d-8e9f-0a1b2c3d4e5f");
+        request.Headers.Add("X-User-Id", "trace-test");
+
+        using var response = await client.SendAsync(request, cancellationToken);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, 503, cancellationToken);
+        var traceId = problem.GetProperty("trace_id").GetString()!;
+        var logged = factory.Log.Events.Where(e => e.EventId == 1002 && e.Message.Contains(traceId, StringComparison.Ordinal)).ToList();
+        var message = Assert.Single(logged).Message;
+        Assert.Contains("GET /tasks/{id} for user trace-test", message, StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,9 @@ public sealed class NoClusterGatewayFactory : WebApplicationFactory<Program>
     /// <summary>The port the gateway tries to reach the cluster on; nothing listens there.</summary>
     public int ClusterPort { get; } = FreePort.Next();
 
+    /// <summary>What the gateway logged at Warning and above.</summary>
+    public MessageLog Log { get; } = new();
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -33,6 +36,7 @@ public sealed class NoClusterGatewayFactory : WebApplicationFactory<Program>
         builder.UseSetting("TaskQueue:Results:LocalFolder:Path", _resultsFolder);
         builder.ConfigureLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
+            .AddProvider(Log)
 
             // Orleans warns about every refused connection attempt, which is the point of this fixture.
             .AddFilter("Orleans", LogLevel.Error));

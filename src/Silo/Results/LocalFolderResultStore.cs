@@ -4,10 +4,15 @@ namespace TaskQueue.Silo.Results;
 
 /// <summary>
 /// Results as files in one folder: <c>{taskId}.result</c>, in the format of <see cref="ResultFileFormat"/>. A put
-/// writes a temporary file in the same folder, flushes it to disk, renames it over the old result and flushes the
-/// folder: a reader sees the old result or the new one, never a part, and a crash loses nothing acknowledged.
-/// File names come from the task's Guid alone.
+/// writes a temporary file in the same folder, renames it over the old result and returns once both are on disk:
+/// a reader sees the old result or the new one, never a part, and a crash loses nothing acknowledged. On Linux
+/// concurrent puts share one flush of the file system (<see cref="FileSystemSyncGroup"/>); elsewhere each put
+/// flushes its file before the rename and the folder after it. File names come from the task's Guid alone.
 /// </summary>
+/// <remarks>
+/// A crash between the rename and the flush can leave a damaged file under the final name; no task was told it
+/// succeeded with it, and the attempt that runs again replaces it.
+/// </remarks>
 public sealed class LocalFolderResultStore : IResultStore, IResultStoreInitializer
 {
     private const string ResultExtension = ".result";
@@ -19,6 +24,7 @@ public sealed class LocalFolderResultStore : IResultStore, IResultStoreInitializ
 
     private readonly ILogger<LocalFolderResultStore> _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly FileSystemSyncGroup? _syncGroup;
 
     public LocalFolderResultStore(
         LocalFolderResultStoreOptions options,
@@ -27,6 +33,7 @@ public sealed class LocalFolderResultStore : IResultStore, IResultStoreInitializ
     {
         ArgumentNullException.ThrowIfNull(options);
         Folder = Path.GetFullPath(options.Path);
+        _syncGroup = FileSystemSyncGroup.IsSupported ? new FileSystemSyncGroup(Folder) : null;
         _logger = logger;
         _timeProvider = timeProvider;
     }
@@ -83,15 +90,27 @@ public sealed class LocalFolderResultStore : IResultStore, IResultStoreInitializ
                 await file.WriteAsync(ResultFileFormat.Header(mediaType), cancellationToken);
                 await source.CopyToAsync(file, CopyBufferBytes, cancellationToken);
                 await file.FlushAsync(cancellationToken);
+                if (_syncGroup is null)
+                {
+                    // On disk before it becomes visible: after a crash the rename must not point at missing data.
+                    file.Flush(flushToDisk: true);
+                }
 
-                // On disk before it becomes visible: after a crash the rename must not point at missing data.
-                file.Flush(flushToDisk: true);
                 stored = new StoredResult(source.BytesRead, source.Sha256Hex());
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             File.Move(temporaryPath, ResultPath(taskId), overwrite: true);
-            DirectorySync.Flush(Folder);
+            if (_syncGroup is null)
+            {
+                DirectorySync.Flush(Folder);
+            }
+            else
+            {
+                // The file and its new name, with every other put's since the last flush.
+                await _syncGroup.FlushAsync();
+            }
+
             _logger.ResultStored(taskId, stored.SizeBytes);
             return stored;
         }

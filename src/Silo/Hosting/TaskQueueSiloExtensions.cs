@@ -47,13 +47,28 @@ public static class TaskQueueSiloExtensions
                 options.ClusterId = cluster.ClusterId;
                 options.ServiceId = cluster.ServiceId;
             });
+            // Without listening on any address, Orleans listens on the advertised one alone. An address that does
+            // not parse is left to the options' validation, which names the setting at start.
             if (cluster.AdvertisedAddress is { } address)
             {
-                silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                if (!IPAddress.TryParse(address, out var advertised))
+                {
+                    return;
+                }
+
+                silo.ConfigureEndpoints(
+                    advertised,
+                    cluster.SiloPort,
+                    cluster.GatewayPort,
+                    listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
             }
             else
             {
-                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(
+                    cluster.SiloPort,
+                    cluster.GatewayPort,
+                    AddressFamily.InterNetwork,
+                    listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
             }
         });
         return builder;

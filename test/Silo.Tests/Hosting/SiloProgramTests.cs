@@ -1,6 +1,7 @@
 using System.Globalization;
 using TaskQueue.TestSupport.Network;
 using TaskQueue.TestSupport.Processes;
+using TaskQueue.TestSupport.Tools;
 using Xunit;
 
 namespace TaskQueue.Silo.Tests.Hosting;
@@ -40,6 +41,40 @@ public sealed class SiloProgramTests
 
         Assert.Equal(1, code);
         Assert.Contains("(environment variable TaskQueue__Storage__Provider)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A machine whose only network is loopback (a laptop offline, a container without network): a network namespace
+    /// of its own (<c>unshare -n</c>), where Orleans finds no address to advertise.
+    /// </summary>
+    [Fact]
+    public async Task Start_ClusterOnMachineWithLoopbackOnlyAndNoAdvertisedAddress_SaysToSetIt()
+    {
+        var unshare = RequiredTools.Require("unshare", "apt-get install util-linux");
+        var (isolated, isolation) = await ExternalProcess.RunAsync(
+            unshare, ["-n", "true"], TimeSpan.FromSeconds(10), cancellationToken: TestContext.Current.CancellationToken);
+        if (isolated != 0)
+        {
+            Assert.Skip($"unshare -n is not permitted here (it needs root or user namespaces): {isolation}");
+        }
+
+        var silo = ServiceProcess.OutputOf("Silo", "TaskQueue.Silo.dll");
+        var (code, output) = await ExternalProcess.RunAsync(
+            unshare,
+            ["-n", "dotnet", silo, "--urls", "http://127.0.0.1:0"],
+            TimeSpan.FromSeconds(60),
+            new Dictionary<string, string?>
+            {
+                ["TaskQueue__Storage__Provider"] = "PostgreSql",
+                // Never reached: the silo stops while its host is built.
+                ["TaskQueue__Storage__PostgreSql__ConnectionString"] = "Host=127.0.0.1;Database=taskqueue;Username=tq",
+            },
+            Path.GetDirectoryName(silo),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, code);
+        Assert.Contains("(environment variable TaskQueue__Cluster__AdvertisedAddress)", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TaskQueue.Grains.Interfaces;
 
 namespace TaskQueue.ClientSample;
@@ -39,9 +40,18 @@ internal sealed class Commands(IClusterClient cluster)
     {
         var query = new TaskListQuery
         {
-            Status = status is null ? null : Enum.Parse<TaskState>(status, ignoreCase: true),
+            Status = status is null ? null : ParseStatus(status),
             Limit = TaskListQuery.MaxLimit,
         };
         return await cluster.GetGrain<IUserTasksGrain>(userId).ListAsync(query);
+    }
+
+    // Only the names the HTTP API writes: Enum.Parse would also take "3" or "queued,failed".
+    private static TaskState ParseStatus(string status)
+    {
+        var names = Enum.GetValues<TaskState>().ToDictionary(s => JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()));
+        return names.TryGetValue(status.ToLowerInvariant(), out var state)
+            ? state
+            : throw new ArgumentException($"Unknown status '{status}'; use one of: {string.Join(", ", names.Keys)}.");
     }
 }

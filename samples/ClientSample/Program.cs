@@ -1,16 +1,17 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using TaskQueue.ClientSample;
+using TaskQueue.Grains.Interfaces;
 
 // A .NET service using TaskQueue through its grains, with no HTTP in between:
 //   submit <user> <task-type> [name=value ...]   get <user> <task-id>   list <user> [status]
 // Where the cluster is: TASKQUEUE_GATEWAYS (host:port[,host:port], default 127.0.0.1:30000),
-// TASKQUEUE_CLUSTER_ID and TASKQUEUE_SERVICE_ID (default taskqueue). Answers are JSON on stdout.
+// TASKQUEUE_CLUSTER_ID and TASKQUEUE_SERVICE_ID (default taskqueue). Answers are JSON on stdout. Exit code 0,
+// 1 when the task does not exist for the user or the submission was refused, 2 for wrong arguments.
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: submit <user> <task-type> [name=value ...] | get <user> <task-id> | list <user> [status]");
@@ -44,7 +45,11 @@ try
 {
     var answer = await new Commands(host.Services.GetRequiredService<IClusterClient>()).RunAsync(args);
     Console.WriteLine(JsonSerializer.Serialize(answer, Json.Options));
-    return answer is null ? 1 : 0;
+
+    // 1: no such task for the user, or a submission refused (the answer says why).
+    return answer is null or SubmitResult { Outcome: not (SubmitOutcome.Accepted or SubmitOutcome.AlreadyAccepted) }
+        ? 1
+        : 0;
 }
 catch (ArgumentException e)
 {
@@ -54,15 +59,4 @@ catch (ArgumentException e)
 finally
 {
     await host.StopAsync(CancellationToken.None);
-}
-
-/// <summary>The same JSON shape as the HTTP API: snake_case names, lowercase enum values.</summary>
-internal static class Json
-{
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        WriteIndented = true,
-    };
 }

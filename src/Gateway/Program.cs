@@ -1,3 +1,5 @@
+using TaskQueue.Silo.Hosting;
+
 namespace TaskQueue.Gateway;
 
 /// <summary>The gateway process: <c>dotnet run --project src/Gateway</c>.</summary>
@@ -12,13 +14,14 @@ public sealed class Program
     {
     }
 
-    public static async Task Main(string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddTaskQueueGateway();
+    public static Task<int> Main(string[] args) =>
+        ConfigurationErrors.RunAsync("TaskQueue.Gateway", () =>
+        {
+            var builder = WebApplication.CreateBuilder(args);
+            builder.AddTaskQueueGateway();
 
-        var app = builder.Build();
-        app.MapTaskQueueGateway();
-        await app.RunAsync();
-    }
+            var app = builder.Build();
+            app.MapTaskQueueGateway();
+            return app;
+        });
 }

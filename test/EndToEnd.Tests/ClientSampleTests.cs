@@ -57,14 +57,33 @@ public sealed class ClientSampleTests
 
         var (otherCode, other) = await RunSampleAsync(system, cancellationToken, "get", "mallory", id!.Value.ToString());
         var (invalidCode, invalid) = await RunSampleAsync(system, cancellationToken, "submit", "alice", "work", "colour=blue");
+        var invalidText = invalid.GetRawText();
         using var httpOther = await system.Http.SendAsync(system.Request(HttpMethod.Get, $"/tasks/{id}", "mallory"), cancellationToken);
 
         Assert.Equal(1, otherCode);
         Assert.Equal(JsonValueKind.Null, other.ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, httpOther.StatusCode);
-        Assert.Equal(0, invalidCode);
+        Assert.Equal(1, invalidCode);
         Assert.Equal("invalid", invalid.GetProperty("outcome").GetString());
         Assert.Equal("params.colour", invalid.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Contains("'", invalidText, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", invalidText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sample_UnknownStatus_ExitsWithTwoNamingTheStatuses()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var service = await ScriptedTaskService.StartAsync(cancellationToken);
+        await using var system = await LocalSystem.StartAsync(LocalSystem.TaskType("work", service.Endpoint), cancellationToken);
+
+        var (code, output) = await RunSampleRawAsync(system, cancellationToken, "list", "alice", "bogus");
+
+        Assert.Equal(2, code);
+        Assert.Contains(
+            "Unknown status 'bogus'; use one of: queued, running, retrying, succeeded, failed, cancelled.",
+            output,
+            StringComparison.Ordinal);
     }
 
     private static void AssertSameTask(JsonElement http, JsonElement sample)
@@ -75,7 +94,7 @@ public sealed class ClientSampleTests
         }
 
         Assert.Equal(Instant(http, "created_at"), Instant(sample, "created_at"));
-        Assert.True(JsonElement.DeepEquals(http.GetProperty("params"), sample.GetProperty("parameters")));
+        Assert.True(JsonElement.DeepEquals(http.GetProperty("params"), sample.GetProperty("params")));
         Assert.Equal(
             http.GetProperty("attempts").EnumerateArray().Select(Attempt),
             sample.GetProperty("attempts").EnumerateArray().Select(Attempt));
@@ -98,6 +117,26 @@ public sealed class ClientSampleTests
         CancellationToken cancellationToken,
         params string[] arguments)
     {
+        var (exitCode, output, standardOutput) = await RunSampleProcessAsync(system, arguments, cancellationToken);
+        Assert.True(exitCode is 0 or 1, $"The sample failed ({exitCode}):{Environment.NewLine}{output}");
+        return (exitCode, JsonDocument.Parse(standardOutput).RootElement.Clone());
+    }
+
+    /// <summary>Runs the sample for an answer that is not JSON: its exit code and all it wrote.</summary>
+    private static async Task<(int ExitCode, string Output)> RunSampleRawAsync(
+        LocalSystem system,
+        CancellationToken cancellationToken,
+        params string[] arguments)
+    {
+        var (exitCode, output, _) = await RunSampleProcessAsync(system, arguments, cancellationToken);
+        return (exitCode, output);
+    }
+
+    private static async Task<(int ExitCode, string Output, string StandardOutput)> RunSampleProcessAsync(
+        LocalSystem system,
+        string[] arguments,
+        CancellationToken cancellationToken)
+    {
         var sample = Path.Combine(RepositoryPaths.Root, "samples", "ClientSample", "bin", "Debug", "net10.0", "TaskQueue.ClientSample.dll");
         await using var process = ExternalProcess.Start(
             "dotnet",
@@ -107,7 +146,6 @@ public sealed class ClientSampleTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode is 0 or 1, $"The sample failed ({process.ExitCode}):{Environment.NewLine}{process.RecentOutput}");
-        return (process.ExitCode, JsonDocument.Parse(process.StandardOutput).RootElement.Clone());
+        return (process.ExitCode, process.RecentOutput, process.StandardOutput);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using TaskQueue.TestSupport;
 using TaskQueue.TestSupport.Images;
 using TaskQueue.TestSupport.Network;
@@ -26,6 +27,12 @@ public sealed class RunCommandTests(RegistryImageFixture registry, RunCommandTes
     : IClassFixture<RunCommandTests.RunningSystem>
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(4);
+
+    // The simple console formatter starts each entry with its level; the time goes before it.
+    private static readonly Regex TimedEntry = new(
+        @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info: ", RegexOptions.Multiline);
+
+    private static readonly Regex UntimedEntry = new("^(trce|dbug|info|warn|fail|crit): ", RegexOptions.Multiline);
 
     [Fact]
     public async Task Up_SubmitSyftTask_GivesTheImagesPackagesAndKeepsThemPrivate()
@@ -72,6 +79,21 @@ public sealed class RunCommandTests(RegistryImageFixture registry, RunCommandTes
         Assert.Contains("not found", task.GetProperty("error").GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Up_Logs_EveryEntryStartsWithItsUtcTime()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await system.EnsureUpAsync(cancellationToken);
+
+        foreach (var log in new[] { "gateway.log", "silo.log", "syft-service.log" })
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(system.State, "logs", log), cancellationToken);
+
+            Assert.Matches(TimedEntry, text);
+            Assert.DoesNotMatch(UntimedEntry, text);
+        }
+    }
+
     /// <summary>
     /// <c>./taskqueue up</c> running, shared by the tests of this class, and how to talk to what it started.
     /// Started by the first test that asks, so that a machine without Trivy skips with a reason.
@@ -84,6 +106,9 @@ public sealed class RunCommandTests(RegistryImageFixture registry, RunCommandTes
         private ExternalProcess? _process;
 
         public Uri Api => new($"http://localhost:{_port}");
+
+        /// <summary>The state folder the command was given: its data and logs.</summary>
+        public string State => _state;
 
         public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 

@@ -62,14 +62,27 @@ internal sealed class UpCommand
     /// that; bash cannot trap a signal ignored on entry. A test run launched that way (a CI runner, <c>cmd &amp;</c>
     /// in a script) would hand the script an ignored SIGINT that no user at a terminal has: <c>env</c> resets it,
     /// then runs the script in its own process, so the process id is the script's.
+    /// <para>
+    /// The command never runs from the repository: a relative state folder resolves against the working folder,
+    /// and a run from the repository's root once left its logs there to be committed. A relative state needs
+    /// <paramref name="workingDirectory"/>; without one the command runs from the temporary folder.
+    /// </para>
     /// </remarks>
-    public ExternalProcess Start(string? workingDirectory = null) =>
-        ExternalProcess.Start(
+    public ExternalProcess Start(string? workingDirectory = null)
+    {
+        if (workingDirectory is null && !Path.IsPathRooted(State))
+        {
+            throw new InvalidOperationException(
+                $"The state folder '{State}' is relative: give a working folder (a temporary one) to resolve it.");
+        }
+
+        return ExternalProcess.Start(
             "env",
             ["--default-signal=INT", Path.Combine(RepositoryPaths.Root, "taskqueue"), "up"],
             Environment,
-            workingDirectory,
+            workingDirectory ?? Path.GetTempPath(),
             name: "taskqueue up");
+    }
 
     /// <summary>Runs the command until it exits by itself; answers its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunToEndAsync(

@@ -39,6 +39,9 @@ public sealed class GatewayOptionsTests
     [InlineData(nameof(TaskQueueClusterOptions.ServiceId), "has spaces")]
     [InlineData(nameof(TaskQueueClusterOptions.GatewayPort), "0")]
     [InlineData(nameof(TaskQueueClusterOptions.GatewayPort), "70000")]
+    [InlineData(nameof(TaskQueueClusterOptions.AdvertisedAddress), "silo-1.example")]
+    [InlineData(nameof(TaskQueueClusterOptions.AdvertisedAddress), "0.0.0.0")]
+    [InlineData(nameof(TaskQueueClusterOptions.AdvertisedAddress), "::")]
     public void Validate_BadClusterSetting_NamesSettingAndEnvironmentVariable(string key, string value)
     {
         var options = new TaskQueueClusterOptions();

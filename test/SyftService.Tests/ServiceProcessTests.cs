@@ -73,7 +73,7 @@ public sealed class ServiceProcessTests(RegistryImageFixture fixture)
     }
 
     [Fact]
-    public async Task ServiceProcess_PlainHttpToLoopbackInProduction_RefusesToStart()
+    public async Task ServiceProcess_PlainHttpToLoopbackInProduction_RefusesToStartWithExitCodeOne()
     {
         using var deadline = Deadline.Seconds(60);
         var environment = new Dictionary<string, string?>
@@ -85,8 +85,10 @@ public sealed class ServiceProcessTests(RegistryImageFixture fixture)
 
         var (exitCode, output) = await ServiceProcess.RunExpectingFailureAsync(environment, deadline.Token);
 
-        Assert.NotEqual(0, exitCode);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("TaskQueue.SyftService cannot start; fix its settings:", output, StringComparison.Ordinal);
         Assert.Contains("TaskQueue__SyftService__Registry__AllowInsecureLoopback", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string?> TrivyEnvironment(string registryHost) => new()

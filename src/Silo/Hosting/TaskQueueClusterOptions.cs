@@ -32,6 +32,15 @@ public sealed class TaskQueueClusterOptions
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>
+    /// Whether the silo and gateway ports listen on every address of the host (<c>0.0.0.0</c>) or only on the
+    /// advertised one, when the backend keeps a membership table. On Kubernetes every interface of a pod is the
+    /// pod's own, so all of them is right; on a shared machine set it to false with an <see cref="AdvertisedAddress"/>
+    /// (<c>127.0.0.1</c> for a cluster on one machine) so that Orleans' unauthenticated ports are not reachable from
+    /// other networks. Default: true. The embedded backend always listens on loopback only.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; } = true;
+
+    /// <summary>
     /// How long an orderly stop may take: grains hand their tasks over in this time. Keep it shorter than
     /// Kubernetes' termination grace period (30 s by default). Default: 25 seconds.
     /// </summary>

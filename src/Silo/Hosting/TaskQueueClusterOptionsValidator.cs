@@ -15,12 +15,17 @@ public sealed partial class TaskQueueClusterOptionsValidator : IValidateOptions<
         Check(options.SiloPort is >= 1 and <= 65535, "SiloPort", "must be from 1 to 65535", failures);
         Check(options.GatewayPort is >= 1 and <= 65535 && options.GatewayPort != options.SiloPort,
             "GatewayPort", "must be from 1 to 65535 and differ from SiloPort", failures);
-        Check(options.AdvertisedAddress is null || IPAddress.TryParse(options.AdvertisedAddress, out _),
-            "AdvertisedAddress", "must be an IP address (on Kubernetes, the pod's IP)", failures);
+        Check(options.AdvertisedAddress is null || IsReachable(options.AdvertisedAddress),
+            "AdvertisedAddress", "must be an IP address others can reach, not 0.0.0.0 or :: (on Kubernetes, the pod's IP)",
+            failures);
         Check(options.ShutdownTimeout > TimeSpan.Zero && options.ShutdownTimeout <= TimeSpan.FromMinutes(10),
             "ShutdownTimeout", "must be more than zero and at most 10 minutes", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    // 0.0.0.0 and :: name no machine: advertised in the membership table, no silo or client could connect to them.
+    private static bool IsReachable(string address) =>
+        IPAddress.TryParse(address, out var ip) && !ip.Equals(IPAddress.Any) && !ip.Equals(IPAddress.IPv6Any);
 
     private static void Check(bool ok, string setting, string rule, List<string> failures)
     {

@@ -47,16 +47,52 @@ public static class TaskQueueSiloExtensions
                 options.ClusterId = cluster.ClusterId;
                 options.ServiceId = cluster.ServiceId;
             });
+            // Without listening on any address, Orleans listens on the advertised one alone. An address that does
+            // not parse is left to the options' validation, which names the setting at start.
             if (cluster.AdvertisedAddress is { } address)
             {
-                silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                if (!IPAddress.TryParse(address, out var advertised))
+                {
+                    return;
+                }
+
+                silo.ConfigureEndpoints(
+                    advertised,
+                    cluster.SiloPort,
+                    cluster.GatewayPort,
+                    listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
             }
             else
             {
-                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, AddressFamily.InterNetwork, listenOnAnyHostAddress: true);
+                ConfigureEndpointsOnThisMachinesAddress(silo, cluster);
             }
         });
         return builder;
+    }
+
+    private static void ConfigureEndpointsOnThisMachinesAddress(ISiloBuilder silo, TaskQueueClusterOptions cluster)
+    {
+        try
+        {
+            silo.ConfigureEndpoints(
+                cluster.SiloPort,
+                cluster.GatewayPort,
+                AddressFamily.InterNetwork,
+                listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
+        }
+        catch (ArgumentException)
+        {
+            // Orleans advertises the machine's first IPv4 address that is not loopback, and says only that the
+            // empty host name is not an address when there is none (a laptop offline, a container without network).
+            throw new OptionsValidationException(
+                Microsoft.Extensions.Options.Options.DefaultName,
+                typeof(TaskQueueClusterOptions),
+                [
+                    $"{TaskQueueClusterOptions.SectionName}:AdvertisedAddress is not set and this machine has no IPv4 "
+                    + "address but loopback to advertise: set it (environment variable "
+                    + "TaskQueue__Cluster__AdvertisedAddress), to 127.0.0.1 for a cluster on this machine alone.",
+                ]);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace TaskQueue.Silo.Hosting;
 
 /// <summary>Which backend holds task records, reminders and membership, under <c>TaskQueue:Storage</c>.</summary>
@@ -31,8 +33,12 @@ public sealed class TaskStorageOptions
             return provider;
         }
 
-        throw new InvalidOperationException(
-            $"{SectionName}:{nameof(Provider)} is '{text}'; it must be one of {string.Join(", ", Enum.GetNames<TaskStorageProvider>())} " +
-            "(environment variable TaskQueue__Storage__Provider).");
+        throw new OptionsValidationException(
+            Microsoft.Extensions.Options.Options.DefaultName,
+            typeof(TaskStorageOptions),
+            [
+                $"{SectionName}:{nameof(Provider)} is '{text}'; it must be one of "
+                + $"{string.Join(", ", Enum.GetNames<TaskStorageProvider>())} (environment variable TaskQueue__Storage__Provider).",
+            ]);
     }
 }

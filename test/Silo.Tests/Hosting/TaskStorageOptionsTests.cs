@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using TaskQueue.Silo.Hosting;
 using Xunit;
 
@@ -22,7 +23,7 @@ public sealed class TaskStorageOptionsTests
     [InlineData("Embedded;DROP")]
     public void ProviderOf_UnknownValue_StopsStartUpNamingTheSettingAndItsChoices(string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => TaskStorageOptions.ProviderOf(Configuration(value)));
+        var error = Assert.Throws<OptionsValidationException>(() => TaskStorageOptions.ProviderOf(Configuration(value)));
 
         Assert.Contains("TaskQueue__Storage__Provider", error.Message, StringComparison.Ordinal);
         Assert.Contains("Embedded, PostgreSql, MongoDb", error.Message, StringComparison.Ordinal);

@@ -1,0 +1,71 @@
+using System.Reflection;
+using Microsoft.Extensions.Options;
+
+namespace TaskQueue.Silo.Hosting;
+
+/// <summary>
+/// Runs a TaskQueue program so that settings it cannot start with end it with their messages and exit code 1,
+/// instead of an unhandled exception's stack trace and an abort (134): the messages already name each setting and
+/// its environment variable, and a stack trace only hides them.
+/// </summary>
+public static class ConfigurationErrors
+{
+    /// <summary>The exit code of a program refused by its settings.</summary>
+    public const int ExitCode = 1;
+
+    /// <summary>
+    /// Builds the application with <paramref name="build"/>, validates its options, runs it; answers the exit code.
+    /// <paramref name="program"/> is the program's assembly name, as its messages call it.
+    /// </summary>
+    public static async Task<int> RunAsync(string program, Func<WebApplication> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return await ExitOnErrorAsync(program, async () =>
+        {
+            var app = build();
+
+            // Validated before the host starts, which would log the failure with its stack trace first.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            await app.RunAsync();
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/>; a configuration error is written to stderr and answered as 1.
+    /// <paramref name="program"/> starts with the program's assembly name (<c>TaskQueue.Silo migrate</c>).
+    /// </summary>
+    public static async Task<int> ExitOnErrorAsync(string program, Func<Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        try
+        {
+            return await run();
+        }
+        catch (Exception exception) when (IsProcessOf(program) && Failures(exception) is { Count: > 0 } failures)
+        {
+            await Console.Error.WriteLineAsync($"{program} cannot start; fix its settings:");
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync($"  {failure}");
+            }
+
+            return ExitCode;
+        }
+    }
+
+    // A host that calls the program's Main itself (WebApplicationFactory, in tests) gets the exception, as it
+    // would from any host; only the program's own process turns it into a message and an exit code.
+    private static bool IsProcessOf(string program) =>
+        Assembly.GetEntryAssembly()?.GetName().Name is { } entry
+        && (program == entry || program.StartsWith(entry + " ", StringComparison.Ordinal));
+
+    /// <summary>Each failure of a configuration error, or none for any other exception.</summary>
+    public static IReadOnlyList<string> Failures(Exception exception) => exception switch
+    {
+        OptionsValidationException validation => validation.Failures.ToList(),
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
+            aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).ToList(),
+        _ => [],
+    };
+}

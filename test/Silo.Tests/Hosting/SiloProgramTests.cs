@@ -1,0 +1,98 @@
+using System.Globalization;
+using TaskQueue.TestSupport.Network;
+using TaskQueue.TestSupport.Processes;
+using TaskQueue.TestSupport.Tools;
+using Xunit;
+
+namespace TaskQueue.Silo.Tests.Hosting;
+
+/// <summary>
+/// The silo program refused by its settings, run as an operator runs it: the messages that name each setting,
+/// exit code 1, no unhandled exception's stack trace (which ends in an abort, 134).
+/// </summary>
+public sealed class SiloProgramTests
+{
+    [Fact]
+    public async Task Start_InvalidSettings_ExitsWithOneListingEachWithoutAStackTrace()
+    {
+        var (code, output) = await RunSiloAsync(
+            new Dictionary<string, string?>
+            {
+                ["TaskQueue__Cluster__ClusterId"] = "has spaces",
+                ["TaskQueue__Recovery__ReminderPeriod"] = "00:00:00",
+            });
+
+        Assert.Equal(1, code);
+        Assert.Contains("TaskQueue.Silo cannot start; fix its settings:", output, StringComparison.Ordinal);
+        Assert.Contains("(environment variable TaskQueue__Cluster__ClusterId)", output, StringComparison.Ordinal);
+        Assert.Contains("(environment variable TaskQueue__Recovery__ReminderPeriod)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("migrate")]
+    public async Task Start_UnknownStorageProvider_ExitsWithOneNamingTheSetting(string verb)
+    {
+        var (code, output) = await RunSiloAsync(
+            new Dictionary<string, string?> { ["TaskQueue__Storage__Provider"] = "Postgres" },
+            verb == "migrate" ? ["migrate"] : []);
+
+        Assert.Equal(1, code);
+        Assert.Contains("(environment variable TaskQueue__Storage__Provider)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A machine whose only network is loopback (a laptop offline, a container without network): a network namespace
+    /// of its own (<c>unshare -n</c>), where Orleans finds no address to advertise.
+    /// </summary>
+    [Fact]
+    public async Task Start_ClusterOnMachineWithLoopbackOnlyAndNoAdvertisedAddress_SaysToSetIt()
+    {
+        var unshare = RequiredTools.Require("unshare", "apt-get install util-linux");
+        var (isolated, isolation) = await ExternalProcess.RunAsync(
+            unshare, ["-n", "true"], TimeSpan.FromSeconds(10), cancellationToken: TestContext.Current.CancellationToken);
+        if (isolated != 0)
+        {
+            Assert.Skip($"unshare -n is not permitted here (it needs root or user namespaces): {isolation}");
+        }
+
+        var silo = ServiceProcess.OutputOf("Silo", "TaskQueue.Silo.dll");
+        var (code, output) = await ExternalProcess.RunAsync(
+            unshare,
+            ["-n", "dotnet", silo, "--urls", "http://127.0.0.1:0"],
+            TimeSpan.FromSeconds(60),
+            new Dictionary<string, string?>
+            {
+                ["TaskQueue__Storage__Provider"] = "PostgreSql",
+                // Never reached: the silo stops while its host is built.
+                ["TaskQueue__Storage__PostgreSql__ConnectionString"] = "Host=127.0.0.1;Database=taskqueue;Username=tq",
+            },
+            Path.GetDirectoryName(silo),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, code);
+        Assert.Contains("(environment variable TaskQueue__Cluster__AdvertisedAddress)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunSiloAsync(
+        Dictionary<string, string?> environment,
+        string[]? arguments = null)
+    {
+        var silo = ServiceProcess.OutputOf("Silo", "TaskQueue.Silo.dll");
+
+        // Ports of its own: were the settings accepted after all, the silo would take nothing of anyone's.
+        environment["TaskQueue__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        environment["TaskQueue__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        return await ExternalProcess.RunAsync(
+            "dotnet",
+            [silo, .. arguments ?? [], "--urls", "http://127.0.0.1:0"],
+            TimeSpan.FromSeconds(60),
+            environment,
+            Path.GetDirectoryName(silo),
+            TestContext.Current.CancellationToken);
+    }
+}

@@ -164,7 +164,9 @@ internal sealed class UpCommand
         return up.ExitCode;
     }
 
-    /// <summary>The processes the command started (its children), by process id and command line.</summary>
+    /// <summary>The parts the command started (its children running our programs), by process id and command line.</summary>
+    /// <remarks>Only our programs: the script's own short-lived helpers (the <c>cat</c> that prints the banner) may
+    /// still be running just after the banner appears.</remarks>
     public static IReadOnlyDictionary<int, string> Children(ExternalProcess up)
     {
         var children = new Dictionary<int, string>();
@@ -180,9 +182,11 @@ internal sealed class UpCommand
                 // The parent's id is the second field after the command name, which is in parentheses.
                 var stat = File.ReadAllText(Path.Combine(folder, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == up.Id)
+                var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == up.Id
+                    && commandLine.Contains("TaskQueue.", StringComparison.Ordinal))
                 {
-                    children[pid] = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ');
+                    children[pid] = commandLine;
                 }
             }
             catch (IOException)

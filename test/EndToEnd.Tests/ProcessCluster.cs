@@ -129,13 +129,25 @@ public sealed class ProcessCluster : IAsyncDisposable
         return request;
     }
 
-    /// <summary>Submits a task; answers the status and, when accepted, the id.</summary>
-    public async Task<(HttpStatusCode Status, Guid? Id)> SubmitAsync(string userId, string taskType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits a task, with an idempotency key when given; answers the status and, when accepted (202, or 200 for a
+    /// repeat of an accepted key), the id.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, Guid? Id)> SubmitAsync(
+        string userId,
+        string taskType,
+        CancellationToken cancellationToken,
+        string? idempotencyKey = null)
     {
         using var request = Request(HttpMethod.Post, "/tasks", userId,
             new { task_request = new { task_type = taskType, @params = new Dictionary<string, string>() } });
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         using var response = await Http.SendAsync(request, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Accepted)
+        if (response.StatusCode is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
         {
             return (response.StatusCode, null);
         }

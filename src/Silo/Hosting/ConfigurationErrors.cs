@@ -26,9 +26,61 @@ public static class ConfigurationErrors
 
             // Validated before the host starts, which would log the failure with its stack trace first.
             app.Services.GetService<IStartupValidator>()?.Validate();
-            await app.RunAsync();
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (Exception exception) when (IsProcessOf(program) && StartFailures(exception) is { Count: > 0 } reasons)
+            {
+                // What our own start-up checks found (a database out of reach, a file held by another silo, an
+                // unusable S3 bucket) already says what to fix; a stack trace would only bury it.
+                await Console.Error.WriteLineAsync($"{program} could not start:");
+                foreach (var reason in reasons)
+                {
+                    await Console.Error.WriteLineAsync($"  {reason}");
+                }
+
+                return ExitCode;
+            }
+
+            await app.WaitForShutdownAsync();
             return 0;
         });
+    }
+
+    /// <summary>
+    /// The messages of what TaskQueue's own code refused at start (an <see cref="InvalidOperationException"/> or
+    /// <see cref="IOException"/> raised in one of its namespaces), found through the wrappers Orleans and the host
+    /// put around it; none for anything else, which keeps its stack trace.
+    /// </summary>
+    public static IReadOnlyList<string> StartFailures(Exception exception)
+    {
+        var reasons = new List<string>();
+        var pending = new Stack<Exception>([exception]);
+        while (pending.TryPop(out var current))
+        {
+            if (current is InvalidOperationException or IOException
+                && current.TargetSite?.DeclaringType?.Namespace?.StartsWith("TaskQueue.", StringComparison.Ordinal) == true
+                && !reasons.Contains(current.Message))
+            {
+                reasons.Add(current.Message);
+                continue;
+            }
+
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+
+        return reasons;
     }
 
     /// <summary>

@@ -44,6 +44,27 @@ public sealed class SiloProgramTests
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_DatabaseOutOfReach_ExitsWithOneSayingWhatToCheckWithoutAStackTrace()
+    {
+        // A port where nothing listens: PostgreSQL refuses at once.
+        var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        var (code, output) = await RunSiloAsync(new Dictionary<string, string?>
+        {
+            ["TaskQueue__Storage__Provider"] = "PostgreSql",
+            ["TaskQueue__Storage__PostgreSql__ConnectionString"] = $"Host=127.0.0.1;Port={port};Database=tq;Username=tq;Timeout=3",
+            ["TaskQueue__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        });
+
+        // Orleans and the host log the failure with its exception as they stop; the program's last word is the reason.
+        var ending = output[output.LastIndexOf("TaskQueue.Silo could not start:", StringComparison.Ordinal)..];
+        Assert.Equal(1, code);
+        Assert.Contains("Cannot reach PostgreSQL at 127.0.0.1:" + port, ending, StringComparison.Ordinal);
+        Assert.Contains("TaskQueue__Storage__PostgreSql__ConnectionString", ending, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", ending, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A machine whose only network is loopback (a laptop offline, a container without network): a network namespace
     /// of its own (<c>unshare -n</c>), where Orleans finds no address to advertise.

@@ -4,11 +4,13 @@ using System.Text;
 namespace TaskQueue.Silo.Results;
 
 /// <summary>
-/// fsync(2) on a directory, so that a rename into it survives a power loss. .NET cannot open a directory as a
-/// file (File.OpenHandle refuses), hence the direct call.
+/// fsync(2) on a directory, so that a rename into it survives a power loss, and syncfs(2) through one, to flush the
+/// whole file system that holds it. .NET cannot open a directory as a file (File.OpenHandle refuses), hence the
+/// direct calls.
 /// </summary>
 internal static class DirectorySync
 {
+    // O_RDONLY: a folder opens read-only as a file would (O_DIRECTORY's value differs between architectures).
     private const int ReadOnly = 0;
 
     public static void Flush(string directory)
@@ -19,20 +21,29 @@ internal static class DirectorySync
             return;
         }
 
+        Call(directory, Fsync, "to flush it to disk", $"flush the folder {directory} to disk");
+    }
+
+    /// <summary>Flushes everything written to the file system that holds <paramref name="directory"/> (Linux).</summary>
+    public static void FlushFileSystem(string directory) =>
+        Call(directory, SyncFs, "to flush its file system", $"flush the file system of {directory} to disk");
+
+    private static void Call(string directory, Func<int, int> call, string openedTo, string failedTo)
+    {
         var path = Encoding.UTF8.GetBytes(directory + "\0");
         var descriptor = Open(path, ReadOnly);
         if (descriptor < 0)
         {
             throw new IOException(
-                $"Could not open the folder {directory} to flush it to disk (errno {Marshal.GetLastPInvokeError()}).");
+                $"Could not open the folder {directory} {openedTo} (errno {Marshal.GetLastPInvokeError()}).");
         }
 
         try
         {
-            if (Fsync(descriptor) != 0)
+            if (call(descriptor) != 0)
             {
                 throw new IOException(
-                    $"Could not flush the folder {directory} to disk (errno {Marshal.GetLastPInvokeError()}).");
+                    $"Could not {failedTo} (errno {Marshal.GetLastPInvokeError()}).");
             }
         }
         finally
@@ -48,6 +59,10 @@ internal static class DirectorySync
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int Fsync(int descriptor);
+
+    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SyncFs(int descriptor);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
-
 namespace TaskQueue.Silo.Results;
 
 /// <summary>
@@ -19,7 +16,7 @@ internal sealed class FileSystemSyncGroup
 
     /// <summary>A group flushing the file system that holds <paramref name="folder"/>.</summary>
     public FileSystemSyncGroup(string folder)
-        : this(() => SyncFileSystemOf(folder))
+        : this(() => DirectorySync.FlushFileSystem(folder))
     {
     }
 
@@ -76,43 +73,4 @@ internal sealed class FileSystemSyncGroup
             }
         }
     }
-
-    private static void SyncFileSystemOf(string folder)
-    {
-        var path = Encoding.UTF8.GetBytes(folder + "\0");
-        var descriptor = Open(path, ReadOnly);
-        if (descriptor < 0)
-        {
-            throw new IOException(
-                $"Could not open the folder {folder} to flush its file system (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        try
-        {
-            if (SyncFs(descriptor) != 0)
-            {
-                throw new IOException(
-                    $"Could not flush the file system of {folder} to disk (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = Close(descriptor);
-        }
-    }
-
-    // O_RDONLY: a folder opens read-only as a file would (O_DIRECTORY's value differs between architectures).
-    private const int ReadOnly = 0;
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Open(byte[] path, int flags);
-
-    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int SyncFs(int descriptor);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Close(int descriptor);
 }

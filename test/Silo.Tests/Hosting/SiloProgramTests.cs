@@ -45,6 +45,41 @@ public sealed class SiloProgramTests
     }
 
     [Fact]
+    public async Task Start_SiloPortOfARunningSilo_ExitsWithOneAndTheRunningSiloStaysUp()
+    {
+        var folder = Directory.CreateTempSubdirectory("taskqueue-ports-").FullName;
+        var siloPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            await using var running = new ServiceProcess("Silo", new Dictionary<string, string?>
+            {
+                ["TaskQueue__Storage__Embedded__DatabasePath"] = Path.Combine(folder, "first.db"),
+                ["TaskQueue__Results__LocalFolder__Path"] = Path.Combine(folder, "results"),
+                ["TaskQueue__Cluster__SiloPort"] = siloPort,
+                ["TaskQueue__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            });
+            await running.StartAsync(TestContext.Current.CancellationToken);
+
+            var (code, output) = await RunSiloAsync(
+                new Dictionary<string, string?>
+                {
+                    ["TaskQueue__Storage__Embedded__DatabasePath"] = Path.Combine(folder, "second.db"),
+                    ["TaskQueue__Results__LocalFolder__Path"] = Path.Combine(folder, "results"),
+                },
+                siloPort: siloPort);
+
+            Assert.Equal(1, code);
+            Assert.Contains($"TaskQueue:Cluster:SiloPort {siloPort} is already in use", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            Assert.False(running.Process.HasExited, "The running silo stopped.");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Start_DatabaseOutOfReach_ExitsWithOneSayingWhatToCheckWithoutAStackTrace()
     {
         // A port where nothing listens: PostgreSQL refuses at once.
@@ -101,12 +136,13 @@ public sealed class SiloProgramTests
 
     private static async Task<(int ExitCode, string Output)> RunSiloAsync(
         Dictionary<string, string?> environment,
-        string[]? arguments = null)
+        string[]? arguments = null,
+        string? siloPort = null)
     {
         var silo = ServiceProcess.OutputOf("Silo", "TaskQueue.Silo.dll");
 
         // Ports of its own: were the settings accepted after all, the silo would take nothing of anyone's.
-        environment["TaskQueue__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        environment["TaskQueue__Cluster__SiloPort"] = siloPort ?? FreePort.Next().ToString(CultureInfo.InvariantCulture);
         environment["TaskQueue__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
         return await ExternalProcess.RunAsync(
             "dotnet",

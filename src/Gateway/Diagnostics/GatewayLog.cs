@@ -45,8 +45,14 @@ internal static partial class GatewayLog
         string outcome);
 
     [LoggerMessage(1006, LogLevel.Warning,
-        "A task submission by user {UserId} may or may not have been stored: the cluster did not answer.")]
-    public static partial void SubmissionOutcomeUnknown(ILogger logger, Exception exception, string userId);
+        "Task {TaskId} submitted by user {UserId} may or may not have been stored: the cluster did not answer; "
+        + "answered 503 (trace_id {TraceId}).")]
+    public static partial void SubmissionOutcomeUnknown(
+        ILogger logger,
+        Exception exception,
+        Guid taskId,
+        string userId,
+        string traceId);
 
     [LoggerMessage(1007, LogLevel.Debug, "Readiness check failed: {Reason}")]
     public static partial void NotReady(ILogger logger, string reason);

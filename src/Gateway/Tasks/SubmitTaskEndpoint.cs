@@ -65,7 +65,8 @@ internal sealed class SubmitTaskEndpoint
         {
             // The grain stores before it answers, so no answer means the task may or may not exist now.
             metrics.Submission(SubmissionOutcome.Unavailable);
-            GatewayLog.SubmissionOutcomeUnknown(logger, e, userId);
+            GatewayLog.SubmissionOutcomeUnknown(
+                logger, e, taskId, userId, ProblemConventions.TraceIdOf(request.HttpContext));
             return Problems.Unavailable(
                 idempotencyKey is null
                     ? "The task cluster did not answer, so the task may or may not have been accepted. Send "

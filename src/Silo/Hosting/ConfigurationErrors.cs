@@ -50,8 +50,8 @@ public static class ConfigurationErrors
 
     /// <summary>
     /// The messages of what TaskQueue's own code refused at start (an <see cref="InvalidOperationException"/> or
-    /// <see cref="IOException"/> raised in one of its namespaces), found through the wrappers Orleans and the host
-    /// put around it; none for anything else, which keeps its stack trace.
+    /// <see cref="IOException"/> raised in one of its namespaces) and of an HTTP address already in use, found through
+    /// the wrappers Orleans and the host put around them; none for anything else, which keeps its stack trace.
     /// </summary>
     public static IReadOnlyList<string> StartFailures(Exception exception)
     {
@@ -59,8 +59,10 @@ public static class ConfigurationErrors
         var pending = new Stack<Exception>([exception]);
         while (pending.TryPop(out var current))
         {
-            if (current is InvalidOperationException or IOException
-                && current.TargetSite?.DeclaringType?.Namespace?.StartsWith("TaskQueue.", StringComparison.Ordinal) == true
+            // Kestrel's "Failed to bind to address ...: address already in use" names the address to change.
+            var portTaken = current is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException };
+            if ((portTaken || (current is InvalidOperationException or IOException
+                    && current.TargetSite?.DeclaringType?.Namespace?.StartsWith("TaskQueue.", StringComparison.Ordinal) == true))
                 && !reasons.Contains(current.Message))
             {
                 reasons.Add(current.Message);

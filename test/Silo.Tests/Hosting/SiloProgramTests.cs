@@ -80,6 +80,42 @@ public sealed class SiloProgramTests
     }
 
     [Fact]
+    public async Task Start_HttpPortInUse_ExitsWithOneNamingTheAddress()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var folder = Directory.CreateTempSubdirectory("taskqueue-http-").FullName;
+        try
+        {
+            var silo = ServiceProcess.OutputOf("Silo", "TaskQueue.Silo.dll");
+            var (code, output) = await ExternalProcess.RunAsync(
+                "dotnet",
+                [silo, "--urls", $"http://127.0.0.1:{port}"],
+                TimeSpan.FromSeconds(60),
+                new Dictionary<string, string?>
+                {
+                    ["TaskQueue__Storage__Embedded__DatabasePath"] = Path.Combine(folder, "tasks.db"),
+                    ["TaskQueue__Results__LocalFolder__Path"] = Path.Combine(folder, "results"),
+                    ["TaskQueue__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                    ["TaskQueue__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                },
+                Path.GetDirectoryName(silo),
+                TestContext.Current.CancellationToken);
+
+            var ending = output[output.LastIndexOf("TaskQueue.Silo could not start:", StringComparison.Ordinal)..];
+            Assert.Equal(1, code);
+            Assert.Contains($"127.0.0.1:{port}", ending, StringComparison.Ordinal);
+            Assert.Contains("address already in use", ending, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Start_DatabaseOutOfReach_ExitsWithOneSayingWhatToCheckWithoutAStackTrace()
     {
         // A port where nothing listens: PostgreSQL refuses at once.

@@ -82,17 +82,11 @@ internal sealed class EmbeddedReminderTable(EmbeddedDatabase database) : IRemind
 
     public async Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (entry.GrainId.IsDefault)
-        {
-            throw new ArgumentException("A reminder needs the grain it belongs to.", nameof(entry));
-        }
-
-        ArgumentException.ThrowIfNullOrEmpty(entry.ReminderName, $"{nameof(entry)}.{nameof(entry.ReminderName)}");
+        OrleansTimes.CheckReminder(entry);
         var grainId = entry.GrainId.ToString();
         var reminderName = entry.ReminderName;
         var grainHash = (long)entry.GrainId.GetUniformHashCode();
-        var startAtTicks = AsUtc(entry.StartAt).Ticks;
+        var startAtTicks = OrleansTimes.AsUtc(entry.StartAt).Ticks;
         var periodTicks = entry.Period.Ticks;
         return await database.WriteAsync(
             context =>
@@ -144,14 +138,6 @@ internal sealed class EmbeddedReminderTable(EmbeddedDatabase database) : IRemind
 
     public Task TestOnlyClearTable(CancellationToken cancellationToken) =>
         database.WriteAsync(context => context.Command("DELETE FROM reminders").ExecuteNonQuery(), cancellationToken);
-
-    // Orleans hands out UTC times; one without a kind is taken as UTC, as Orleans' ADO.NET table does.
-    private static DateTime AsUtc(DateTime time) => time.Kind switch
-    {
-        DateTimeKind.Utc => time,
-        DateTimeKind.Local => time.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
-    };
 
     private async Task<ReminderTableData> QueryAsync(
         string sql,

@@ -121,7 +121,7 @@ internal static class MembershipDocument
         DateTime iAmAliveTime)
     {
         var filter = new BsonDocument { { "_id", clusterId }, { $"{Members}.{Silo}", SiloKey(silo) } };
-        var time = new BsonDateTime(AsUtc(iAmAliveTime));
+        var time = new BsonDateTime(OrleansTimes.AsUtc(iAmAliveTime));
         var update = new BsonDocument
         {
             { "$set", new BsonDocument($"{Members}.$.{IAmAlive}", time) },
@@ -151,8 +151,8 @@ internal static class MembershipDocument
     /// <summary>One member entry as stored, with its row etag.</summary>
     public static BsonDocument Member(MembershipEntry entry, ObjectId rowETag)
     {
-        var startTime = AsUtc(entry.StartTime);
-        var iAmAlive = AsUtc(entry.IAmAliveTime);
+        var startTime = OrleansTimes.AsUtc(entry.StartTime);
+        var iAmAlive = OrleansTimes.AsUtc(entry.IAmAliveTime);
         var updatedAt = startTime > iAmAlive ? startTime : iAmAlive;
         BsonValue suspectTimes = BsonNull.Value;
         if (entry.SuspectTimes is { } votes)
@@ -160,7 +160,7 @@ internal static class MembershipDocument
             var array = new BsonArray();
             foreach (var (voter, at) in votes)
             {
-                var voteTime = AsUtc(at);
+                var voteTime = OrleansTimes.AsUtc(at);
                 updatedAt = voteTime > updatedAt ? voteTime : updatedAt;
                 array.Add(new BsonDocument { { Silo, SiloKey(voter) }, { SuspectTime, new BsonDateTime(voteTime) } });
             }
@@ -239,12 +239,4 @@ internal static class MembershipDocument
 
     private static string? NullableText(BsonDocument member, string name) =>
         member.GetValue(name, BsonNull.Value) is BsonString text ? text.Value : null;
-
-    // Orleans hands out UTC times; one without a kind is taken as UTC.
-    private static DateTime AsUtc(DateTime time) => time.Kind switch
-    {
-        DateTimeKind.Utc => time,
-        DateTimeKind.Local => time.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
-    };
 }

@@ -47,7 +47,7 @@ internal static class ReminderDocument
         new BsonDocument
         {
             { GrainHash, (long)entry.GrainId.GetUniformHashCode() },
-            { StartAt, new BsonDateTime(AsUtc(entry.StartAt)) },
+            { StartAt, new BsonDateTime(OrleansTimes.AsUtc(entry.StartAt)) },
             { PeriodMilliseconds, (long)entry.Period.TotalMilliseconds },
             { ETag, etag },
         });
@@ -82,13 +82,5 @@ internal static class ReminderDocument
         StartAt = document[StartAt].ToUniversalTime(),
         Period = TimeSpan.FromMilliseconds(document[PeriodMilliseconds].ToInt64()),
         ETag = MongoDbETag.ToText(document[ETag].AsObjectId),
-    };
-
-    // Orleans hands out UTC times; one without a kind is taken as UTC, as Orleans' ADO.NET table does.
-    private static DateTime AsUtc(DateTime time) => time.Kind switch
-    {
-        DateTimeKind.Utc => time,
-        DateTimeKind.Local => time.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
     };
 }

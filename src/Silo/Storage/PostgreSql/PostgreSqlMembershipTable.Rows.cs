@@ -142,33 +142,24 @@ internal sealed partial class PostgreSqlMembershipTable
     /// </summary>
     private static DateTime LastUpdate(MembershipEntry entry)
     {
-        var latest = AsUtc(entry.StartTime);
-        if (AsUtc(entry.IAmAliveTime) > latest)
+        var latest = OrleansTimes.AsUtc(entry.StartTime);
+        if (OrleansTimes.AsUtc(entry.IAmAliveTime) > latest)
         {
-            latest = AsUtc(entry.IAmAliveTime);
+            latest = OrleansTimes.AsUtc(entry.IAmAliveTime);
         }
 
         foreach (var (_, votedAt) in entry.SuspectTimes ?? [])
         {
-            if (AsUtc(votedAt) > latest)
+            if (OrleansTimes.AsUtc(votedAt) > latest)
             {
-                latest = AsUtc(votedAt);
+                latest = OrleansTimes.AsUtc(votedAt);
             }
         }
 
         return latest;
     }
 
-    private static NpgsqlParameter<DateTime> Time(DateTime time) => new() { TypedValue = AsUtc(time) };
-
-    // Orleans hands out UTC times; one without a kind is taken as UTC. Npgsql refuses to write a time of unspecified
-    // kind to a timestamptz column.
-    private static DateTime AsUtc(DateTime time) => time.Kind switch
-    {
-        DateTimeKind.Utc => time,
-        DateTimeKind.Local => time.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
-    };
+    private static NpgsqlParameter<DateTime> Time(DateTime time) => new() { TypedValue = OrleansTimes.AsUtc(time) };
 
     // The votes keep their exact times (to the tick, with their kind) as JSON text: Orleans compares them.
     private static string WriteVotes(List<Tuple<SiloAddress, DateTime>> votes) =>

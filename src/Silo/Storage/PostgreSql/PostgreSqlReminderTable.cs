@@ -101,17 +101,11 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
 
     public async Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (entry.GrainId.IsDefault)
-        {
-            throw new ArgumentException("A reminder needs the grain it belongs to.", nameof(entry));
-        }
-
-        ArgumentException.ThrowIfNullOrEmpty(entry.ReminderName, $"{nameof(entry)}.{nameof(entry.ReminderName)}");
+        OrleansTimes.CheckReminder(entry);
         var grainId = entry.GrainId.ToString();
         var reminderName = entry.ReminderName;
         var grainHash = (long)entry.GrainId.GetUniformHashCode();
-        var startAt = AsUtc(entry.StartAt);
+        var startAt = OrleansTimes.AsUtc(entry.StartAt);
         var period = entry.Period;
         var version = (long)(await _writer.WriteAsync(
             KeyOf(grainId, reminderName),
@@ -174,15 +168,6 @@ internal sealed class PostgreSqlReminderTable : IReminderTable
 
     /// <summary>The writer's ordering key: batches lock reminder rows in one order.</summary>
     private static string KeyOf(string grainId, string reminderName) => $"reminder {grainId} {reminderName}";
-
-    // Orleans hands out UTC times; one without a kind is taken as UTC, as Orleans' ADO.NET table does. Npgsql
-    // refuses to write a time of unspecified kind to a timestamptz column.
-    private static DateTime AsUtc(DateTime time) => time.Kind switch
-    {
-        DateTimeKind.Utc => time,
-        DateTimeKind.Local => time.ToUniversalTime(),
-        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
-    };
 
     /// <summary>Runs a query whose first parameter is the service id and reads the rows as reminder entries.</summary>
     private Task<ReminderTableData> QueryAsync(

@@ -78,7 +78,7 @@ internal sealed class GatewayExceptionHandler(
 
     // The route template, not the path: paths carry ids and whatever a caller typed. The exception handler clears
     // the request's endpoint before it runs; the feature keeps the one that failed.
-    private static string RouteOf(HttpContext context) =>
+    internal static string RouteOf(HttpContext context) =>
         ((context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint()) as RouteEndpoint)
             ?.RoutePattern.RawText ?? "(no route)";
 }

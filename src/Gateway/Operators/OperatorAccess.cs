@@ -21,7 +21,8 @@ internal sealed class OperatorAccess(IOptions<GatewayOptions> options, ILogger<O
         var userId = CallerIdentity.UserIdOf(httpContext);
         if (!_operators.Contains(userId))
         {
-            OperatorLog.AccessDenied(logger, userId, httpContext.Request.Method, httpContext.Request.Path);
+            OperatorLog.AccessDenied(
+                logger, userId, httpContext.Request.Method, GatewayExceptionHandler.RouteOf(httpContext));
             return Problems.Create(
                 StatusCodes.Status403Forbidden,
                 "You are not an operator.",

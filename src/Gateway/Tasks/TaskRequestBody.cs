@@ -90,6 +90,11 @@ internal static class TaskRequestBody
     /// </summary>
     private static ProblemHttpResult? CheckContentEncoding(IHeaderDictionary headers)
     {
+        if (headers.ContentEncoding.Count == 0)
+        {
+            return null;
+        }
+
         const StringSplitOptions Tokens = StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries;
         var codings = headers.ContentEncoding.SelectMany(value => (value ?? "").Split(',', Tokens));
         if (codings.All(coding => coding.Equals("identity", StringComparison.OrdinalIgnoreCase)))

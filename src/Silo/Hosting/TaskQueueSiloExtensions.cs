@@ -30,7 +30,8 @@ public static class TaskQueueSiloExtensions
             ?? new TaskQueueClusterOptions();
         var provider = TaskStorageOptions.ProviderOf(builder.Configuration);
 
-        builder.Services.AddSingleton<IValidateOptions<TaskQueueClusterOptions>, SiloPortsFreeCheck>();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<TaskQueueClusterOptions>, SiloPortsFreeCheck>());
 
         // Shorter than Kubernetes' grace period, so grains hand their tasks over before the pod is killed.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = cluster.ShutdownTimeout);

@@ -34,11 +34,7 @@ public static class ConfigurationErrors
             {
                 // What our own start-up checks found (a database out of reach, a file held by another silo, an
                 // unusable S3 bucket) already says what to fix; a stack trace would only bury it.
-                await Console.Error.WriteLineAsync($"{program} could not start:");
-                foreach (var reason in reasons)
-                {
-                    await Console.Error.WriteLineAsync($"  {reason}");
-                }
+                await WriteAsync($"{program} could not start:", reasons);
 
                 return ExitCode;
             }
@@ -98,15 +94,15 @@ public static class ConfigurationErrors
         }
         catch (Exception exception) when (IsProcessOf(program) && Failures(exception) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync($"{program} cannot start; fix its settings:");
-            foreach (var failure in failures)
-            {
-                await Console.Error.WriteLineAsync($"  {failure}");
-            }
+            await WriteAsync($"{program} cannot start; fix its settings:", failures);
 
             return ExitCode;
         }
     }
+
+    // One write, so that the program's own log lines, written in the background, cannot land inside the message.
+    private static Task WriteAsync(string header, IEnumerable<string> lines) =>
+        Console.Error.WriteLineAsync(string.Join(Environment.NewLine, [header, .. lines.Select(line => "  " + line)]));
 
     // A host that calls the program's Main itself (WebApplicationFactory, in tests) gets the exception, as it
     // would from any host; only the program's own process turns it into a message and an exit code.

@@ -103,7 +103,7 @@ public sealed class SiloProgramTests
                 Path.GetDirectoryName(silo),
                 TestContext.Current.CancellationToken);
 
-            var ending = output[output.LastIndexOf("TaskQueue.Silo could not start:", StringComparison.Ordinal)..];
+            var ending = StartFailureMessage(output);
             Assert.Equal(1, code);
             Assert.Contains($"127.0.0.1:{port}", ending, StringComparison.Ordinal);
             Assert.Contains("address already in use", ending, StringComparison.Ordinal);
@@ -127,8 +127,8 @@ public sealed class SiloProgramTests
             ["TaskQueue__Cluster__AdvertisedAddress"] = "127.0.0.1",
         });
 
-        // Orleans and the host log the failure with its exception as they stop; the program's last word is the reason.
-        var ending = output[output.LastIndexOf("TaskQueue.Silo could not start:", StringComparison.Ordinal)..];
+        // Orleans and the host log the failure with its exception as they stop; the program's own word is the reason.
+        var ending = StartFailureMessage(output);
         Assert.Equal(1, code);
         Assert.Contains("Cannot reach PostgreSQL at 127.0.0.1:" + port, ending, StringComparison.Ordinal);
         Assert.Contains("TaskQueue__Storage__PostgreSql__ConnectionString", ending, StringComparison.Ordinal);
@@ -168,6 +168,18 @@ public sealed class SiloProgramTests
         Assert.Equal(1, code);
         Assert.Contains("(environment variable TaskQueue__Cluster__AdvertisedAddress)", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The program's own message and its reason line. Its logs (stdout, written in the background) may still
+    /// interleave after it on stderr, so only the line that follows the header is its.
+    /// </summary>
+    private static string StartFailureMessage(string output)
+    {
+        var lines = output.Split('\n');
+        var header = Array.FindLastIndex(lines, line => line.StartsWith("TaskQueue.Silo could not start:", StringComparison.Ordinal));
+        Assert.True(header >= 0 && header + 1 < lines.Length, $"No start failure message in:{Environment.NewLine}{output}");
+        return lines[header] + "\n" + lines[header + 1];
     }
 
     private static async Task<(int ExitCode, string Output)> RunSiloAsync(

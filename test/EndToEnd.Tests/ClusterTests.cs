@@ -151,7 +151,7 @@ public sealed class ClusterTests(PostgreSqlDatabaseFixture database) : IClassFix
         IEnumerable<Guid> tasks,
         CancellationToken cancellationToken)
     {
-        var done = new List<JsonElement>();
+        var done = new List<(Guid Id, JsonElement Task)>();
         foreach (var id in tasks)
         {
             var task = await cluster.WaitForFinalAsync(id, User, TimeSpan.FromSeconds(120), cancellationToken);
@@ -160,7 +160,14 @@ public sealed class ClusterTests(PostgreSqlDatabaseFixture database) : IClassFix
             using var result = await cluster.Http.SendAsync(cluster.Request(HttpMethod.Get, $"/tasks/{id}/result", User), cancellationToken);
             var bytes = await result.Content.ReadAsByteArrayAsync(cancellationToken);
             Assert.Equal(task.GetProperty("result").GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
-            var writes = await ResultWritesAsync(cluster, id, cancellationToken);
+            done.Add((id, task));
+        }
+
+        // Counted only once the silos' logs are quiet: a second write's line could still be on its way.
+        await ResultWritesSettledAsync(cluster, cancellationToken);
+        foreach (var (id, task) in done)
+        {
+            var writes = cluster.ResultWrites.GetValueOrDefault(id);
             var interrupted = task.GetProperty("attempts").EnumerateArray()
                 .Any(attempt => attempt.GetProperty("outcome").GetString() == "interrupted");
             if (interrupted)
@@ -169,26 +176,28 @@ public sealed class ClusterTests(PostgreSqlDatabaseFixture database) : IClassFix
             }
             else
             {
+                // Nothing interrupted it, so nothing ran it twice.
                 Assert.Equal(1, writes);
+                Assert.Single(service.CallsFor(id));
             }
-
-            done.Add(task);
         }
 
-        return [.. done];
+        return [.. done.Select(d => d.Task)];
     }
 
-    /// <summary>The task's result writes; the silo logs each just after it, so the last line may still be on its way.</summary>
-    private static async Task<int> ResultWritesAsync(ProcessCluster cluster, Guid id, CancellationToken cancellationToken)
+    /// <summary>Waits until no result write has been logged for a second (at most 20 s).</summary>
+    private static async Task ResultWritesSettledAsync(ProcessCluster cluster, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (cluster.ResultWrites.GetValueOrDefault(id) == 0 && !timeout.IsCancellationRequested)
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var last = -1;
+        var now = cluster.ResultWrites.Values.Sum();
+        while (now != last && !timeout.IsCancellationRequested)
         {
-            await Task.Delay(50, CancellationToken.None);
+            last = now;
+            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            now = cluster.ResultWrites.Values.Sum();
         }
-
-        return cluster.ResultWrites.GetValueOrDefault(id);
     }
 
     private static async Task WaitUntilAsync(Func<bool> done, TimeSpan deadline, CancellationToken cancellationToken)

@@ -254,9 +254,12 @@ public sealed class ScanEndpointTests(RegistryImageFixture fixture)
             await Task.Delay(20, deadline.Token);
         }
 
+        // The stand-in rewrites its pid file on every run: the same pid after the wait means no second engine ran.
+        var firstEngine = engine.ProcessIds().Script;
         var second = service.ScanAsync(image.Reference, deadline.Token);
         await Task.Delay(500, deadline.Token);
         Assert.False(second.IsCompleted, "The second scan did not wait for the slot.");
+        Assert.Equal(firstEngine, engine.ProcessIds().Script);
         engine.Release();
         using var firstResponse = await first;
         using var secondResponse = await second;

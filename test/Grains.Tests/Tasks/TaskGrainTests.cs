@@ -238,11 +238,13 @@ public sealed class TaskGrainTests(TaskClusterFixture cluster)
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => cluster.Client.GetGrain<ITaskGrain>(id).SubmitAsync(submission));
         var afterRefusal = await cluster.Client.GetGrain<ITaskGrain>(id).GetAsync("alice");
+        var storedAfterRefusal = await cluster.Store.ReadAsync(id, TestContext.Current.CancellationToken);
         var retried = await cluster.Client.GetGrain<ITaskGrain>(id).SubmitAsync(submission);
         var done = await cluster.WaitForFinalAsync(id);
 
         Assert.Contains("Injected failure", refused.Message, StringComparison.Ordinal);
         Assert.Null(afterRefusal);
+        Assert.Null(storedAfterRefusal);
         Assert.Equal(SubmitOutcome.Accepted, retried.Outcome);
         Assert.Equal(TaskState.Succeeded, done.Status);
         Assert.NotNull(await cluster.Store.ReadAsync(id, TestContext.Current.CancellationToken));

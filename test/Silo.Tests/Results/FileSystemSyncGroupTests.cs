@@ -59,19 +59,28 @@ public sealed class FileSystemSyncGroupTests
     }
 
     [Fact]
-    public async Task Flush_ManyConcurrentCallers_AllServedByFewerFlushes()
+    public async Task Flush_ManyCallersDuringOneFlush_AllShareTheNextOne()
     {
         var flushes = 0;
+        using var firstMayEnd = new ManualResetEventSlim();
+        using var firstStarted = new ManualResetEventSlim();
         var group = new FileSystemSyncGroup(() =>
         {
-            Interlocked.Increment(ref flushes);
-            Thread.Sleep(5);
+            if (Interlocked.Increment(ref flushes) == 1)
+            {
+                firstStarted.Set();
+                firstMayEnd.Wait(Bound, TestContext.Current.CancellationToken);
+            }
         });
 
-        await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(group.FlushAsync)))
+        var first = group.FlushAsync();
+        Assert.True(firstStarted.Wait(Bound, TestContext.Current.CancellationToken));
+        var waiting = await Task.WhenAll(Enumerable.Range(0, 199).Select(_ => Task.Factory.StartNew(group.FlushAsync, TestContext.Current.CancellationToken, TaskCreationOptions.None, TaskScheduler.Default)))
             .WaitAsync(Bound, TestContext.Current.CancellationToken);
+        firstMayEnd.Set();
+        await Task.WhenAll([first, .. waiting]).WaitAsync(Bound, TestContext.Current.CancellationToken);
 
-        Assert.InRange(flushes, 1, 199);
+        Assert.Equal(2, flushes);
     }
 
     [Fact]
